@@ -1,0 +1,2 @@
+//! The `impasse` command-line tool.
+fn main() {}

@@ -1,0 +1,733 @@
+//! The scenario: parties, issues, preferences, red lines, preconditions, proposals and the conflict
+//! model, validated on construction.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::expr::Expr;
+use crate::space::OutcomeSpace;
+use crate::utility::Utility;
+
+/// One value of an issue, as shown to users.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Value {
+    /// A named value of a categorical or ordinal issue.
+    Label(String),
+    /// A value of an integer issue.
+    Int(i64),
+    /// A grid point of a discretised real interval.
+    Real(f64),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Label(label) => f.write_str(label),
+            Value::Int(value) => write!(f, "{value}"),
+            Value::Real(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+/// What kind of values an issue takes.
+#[derive(Clone, PartialEq, Debug)]
+pub enum IssueKind {
+    /// Named values with no order.
+    Categorical {
+        /// The values, in the order they were declared.
+        values: Vec<String>,
+    },
+    /// Named values in a declared order, from first to last; `<` compares positions.
+    Ordinal {
+        /// The values, in order.
+        values: Vec<String>,
+    },
+    /// The integers `min..=max`.
+    Integer {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+    },
+    /// The real interval `[min, max]`, discretised for analysis into `steps` evenly spaced points
+    /// (both ends included).
+    Real {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+        /// Number of grid points, at least 2.
+        steps: u32,
+    },
+}
+
+/// An issue under negotiation.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Issue {
+    /// Identifier used in expressions and packages.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// The values it takes.
+    pub kind: IssueKind,
+}
+
+impl Issue {
+    /// An issue with an empty description.
+    pub fn new(id: &str, name: &str, kind: IssueKind) -> Issue {
+        Issue { id: id.to_owned(), name: name.to_owned(), description: String::new(), kind }
+    }
+
+    /// The number of values (grid points for real intervals). Saturates at `u32::MAX`.
+    pub fn cardinality(&self) -> u32 {
+        match &self.kind {
+            IssueKind::Categorical { values } | IssueKind::Ordinal { values } => {
+                u32::try_from(values.len()).unwrap_or(u32::MAX)
+            }
+            IssueKind::Integer { min, max } => {
+                u32::try_from(max.saturating_sub(*min).saturating_add(1).max(0))
+                    .unwrap_or(u32::MAX)
+            }
+            IssueKind::Real { steps, .. } => *steps,
+        }
+    }
+
+    /// The value with index `idx` (which must be below the cardinality).
+    pub fn value(&self, idx: u32) -> Value {
+        match &self.kind {
+            IssueKind::Categorical { values } | IssueKind::Ordinal { values } => {
+                Value::Label(values[idx as usize].clone())
+            }
+            IssueKind::Integer { min, .. } => Value::Int(min + i64::from(idx)),
+            IssueKind::Real { .. } => Value::Real(self.numeric(idx).unwrap_or(f64::NAN)),
+        }
+    }
+
+    /// The numeric value of index `idx` for integer and real issues, `None` for named values.
+    pub fn numeric(&self, idx: u32) -> Option<f64> {
+        match &self.kind {
+            IssueKind::Categorical { .. } | IssueKind::Ordinal { .. } => None,
+            IssueKind::Integer { min, .. } => Some((min + i64::from(idx)) as f64),
+            IssueKind::Real { min, max, steps } => {
+                let last = f64::from(steps.saturating_sub(1).max(1));
+                Some(min + (max - min) * f64::from(idx) / last)
+            }
+        }
+    }
+
+    /// The index of the named value `label`, for categorical and ordinal issues.
+    pub fn label_index(&self, label: &str) -> Option<u32> {
+        match &self.kind {
+            IssueKind::Categorical { values } | IssueKind::Ordinal { values } => {
+                values.iter().position(|value| value == label).map(|idx| idx as u32)
+            }
+            _ => None,
+        }
+    }
+
+    /// The index of the numeric value `value` for integer issues (exact) and real issues (the
+    /// nearest grid point, if within half a grid step of it).
+    pub fn numeric_index(&self, value: f64) -> Option<u32> {
+        match &self.kind {
+            IssueKind::Integer { min, max } => {
+                let rounded = value.round();
+                (rounded == value && rounded >= *min as f64 && rounded <= *max as f64)
+                    .then(|| (rounded as i64 - min) as u32)
+            }
+            IssueKind::Real { min, max, steps } => {
+                if !(value >= *min && value <= *max) {
+                    return None;
+                }
+                let last = f64::from(steps.saturating_sub(1).max(1));
+                let position = if max > min { (value - min) / (max - min) * last } else { 0.0 };
+                Some(position.round() as u32)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether analyses see a discretisation of this issue rather than all its values.
+    pub fn is_discretised(&self) -> bool {
+        matches!(self.kind, IssueKind::Real { .. })
+    }
+
+    /// Whether the values are ordered (`<` and friends are meaningful).
+    pub fn is_ordered(&self) -> bool {
+        !matches!(self.kind, IssueKind::Categorical { .. })
+    }
+}
+
+/// Where a party's no-deal (reservation) value comes from.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Reservation {
+    /// Given directly, in the party's utility units.
+    Value(f64),
+    /// Derived from the conflict model: `p·u(victory of side A) + (1 − p)·u(victory of side B) −
+    /// cost`, where `p` is the balance of power.
+    Conflict,
+}
+
+/// A party to the negotiation.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Party {
+    /// Identifier used in expressions, overrides and reports.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Capability (power), a non-negative number; sides' capabilities give the balance of power
+    /// when the conflict model does not state it.
+    pub power: f64,
+    /// The party's preferences.
+    pub utility: Utility,
+    /// Its no-deal value.
+    pub reservation: Reservation,
+    /// A discount factor noted from the source (GENIUS), not applied by the static analyses.
+    pub discount: Option<f64>,
+}
+
+/// What crossing a red line costs the party that holds it.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum CrossingCost {
+    /// The party never accepts a package across it.
+    Absolute,
+    /// The party may accept, but the package is worth this much less to it ("conceding looks like
+    /// defeat"; an audience cost).
+    Penalty(f64),
+}
+
+/// A red line: a condition a party requires of any deal.
+#[derive(Clone, PartialEq, Debug)]
+pub struct RedLine {
+    /// Identifier.
+    pub id: String,
+    /// Index of the party that holds it.
+    pub party: usize,
+    /// Free text.
+    pub description: String,
+    /// The condition as written in the scenario.
+    pub source: String,
+    /// The condition a package must meet not to cross the line.
+    pub requires: Expr,
+    /// What crossing costs.
+    pub cost: CrossingCost,
+}
+
+/// A precondition to talks: a condition a party demands before it negotiates at all. Any deal it
+/// signs must meet it, so analyses treat it as an absolute constraint of that party, reported as a
+/// precondition.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Precondition {
+    /// Identifier.
+    pub id: String,
+    /// Index of the party that demands it.
+    pub party: usize,
+    /// Free text.
+    pub description: String,
+    /// The condition as written in the scenario.
+    pub source: String,
+    /// The condition.
+    pub requires: Expr,
+}
+
+/// A named proposal: a full or partial package.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Proposal {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Index of the party that put it forward, if any.
+    pub by: Option<usize>,
+    /// Free text.
+    pub description: String,
+    /// One entry per issue; `None` where the proposal is silent.
+    pub package: Vec<Option<u32>>,
+}
+
+impl Proposal {
+    /// Whether every issue is specified.
+    pub fn is_complete(&self) -> bool {
+        self.package.iter().all(Option::is_some)
+    }
+}
+
+/// The conflict that continues if no deal is made (Fearon's costly lottery).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ConflictModel {
+    /// Free text.
+    pub description: String,
+    /// Parties on side A.
+    pub side_a: Vec<usize>,
+    /// Parties on side B.
+    pub side_b: Vec<usize>,
+    /// Probability that side A prevails; when `None`, the share of side A in the two sides' summed
+    /// capabilities.
+    pub balance: Option<f64>,
+    /// The package imposed if side A prevails.
+    pub victory_a: Vec<u32>,
+    /// The package imposed if side B prevails.
+    pub victory_b: Vec<u32>,
+    /// Per party (indexed like the scenario's parties), the cost of continuing the conflict in its
+    /// utility units; `None` for parties that bear none.
+    pub costs: Vec<Option<f64>>,
+    /// Per party, the share of its resources mobilised (0–1), if stated; informs dynamics models.
+    pub mobilisation: Vec<Option<f64>>,
+    /// The balance of power in future periods, if it is expected to shift (for the commitment
+    /// check). Empty when no shift is stated.
+    pub trajectory: Vec<f64>,
+    /// Per-period discount factor used by the commitment check.
+    pub discount: f64,
+}
+
+/// Everything a scenario is made of, before validation.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct ScenarioParts {
+    /// Scenario name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// The issues.
+    pub issues: Vec<Issue>,
+    /// The parties.
+    pub parties: Vec<Party>,
+    /// Red lines.
+    pub red_lines: Vec<RedLine>,
+    /// Preconditions to talks.
+    pub preconditions: Vec<Precondition>,
+    /// Proposals.
+    pub proposals: Vec<Proposal>,
+    /// The conflict model, if any.
+    pub conflict: Option<ConflictModel>,
+    /// Notes from loading (for example a GENIUS discount factor that is noted but not applied).
+    pub notes: Vec<String>,
+}
+
+/// A scenario violates an invariant of the model.
+#[derive(Clone, PartialEq, Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ModelError(pub String);
+
+/// A validated scenario.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Scenario {
+    parts: ScenarioParts,
+    space: OutcomeSpace,
+}
+
+impl Scenario {
+    /// Validates the parts and builds the scenario, or returns every problem found.
+    pub fn new(parts: ScenarioParts) -> Result<Scenario, Vec<ModelError>> {
+        let errors = validate(&parts);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let space = OutcomeSpace::new(parts.issues.iter().map(Issue::cardinality).collect());
+        Ok(Scenario { parts, space })
+    }
+
+    /// The parts the scenario was built from (for editing and rebuilding).
+    pub fn parts(&self) -> &ScenarioParts {
+        &self.parts
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.parts.name
+    }
+
+    /// Its description.
+    pub fn description(&self) -> &str {
+        &self.parts.description
+    }
+
+    /// The issues.
+    pub fn issues(&self) -> &[Issue] {
+        &self.parts.issues
+    }
+
+    /// The parties.
+    pub fn parties(&self) -> &[Party] {
+        &self.parts.parties
+    }
+
+    /// The red lines.
+    pub fn red_lines(&self) -> &[RedLine] {
+        &self.parts.red_lines
+    }
+
+    /// The preconditions.
+    pub fn preconditions(&self) -> &[Precondition] {
+        &self.parts.preconditions
+    }
+
+    /// The proposals.
+    pub fn proposals(&self) -> &[Proposal] {
+        &self.parts.proposals
+    }
+
+    /// The conflict model.
+    pub fn conflict(&self) -> Option<&ConflictModel> {
+        self.parts.conflict.as_ref()
+    }
+
+    /// Loading notes.
+    pub fn notes(&self) -> &[String] {
+        &self.parts.notes
+    }
+
+    /// The outcome space.
+    pub fn space(&self) -> &OutcomeSpace {
+        &self.space
+    }
+
+    /// The index of the party with identifier `id`.
+    pub fn party_index(&self, id: &str) -> Option<usize> {
+        self.parts.parties.iter().position(|party| party.id == id)
+    }
+
+    /// The index of the issue with identifier `id`.
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.parts.issues.iter().position(|issue| issue.id == id)
+    }
+
+    /// The balance of power today: the probability that side A prevails.
+    pub fn balance(&self) -> Option<f64> {
+        let conflict = self.conflict()?;
+        Some(conflict.balance.unwrap_or_else(|| self.capability_balance(conflict)))
+    }
+
+    fn capability_balance(&self, conflict: &ConflictModel) -> f64 {
+        let sum = |side: &[usize]| side.iter().map(|&party| self.parties()[party].power).sum();
+        let (a, b): (f64, f64) = (sum(&conflict.side_a), sum(&conflict.side_b));
+        if a + b > 0.0 { a / (a + b) } else { 0.5 }
+    }
+
+    /// A party's value of continuing the conflict at balance `balance` and cost `cost`:
+    /// `balance·u(victory_a) + (1 − balance)·u(victory_b) − cost`. `None` without a conflict model.
+    pub fn war_value(&self, party: usize, balance: f64, cost: f64) -> Option<f64> {
+        let conflict = self.conflict()?;
+        let utility = &self.parties()[party].utility;
+        Some(
+            balance * utility.eval(&conflict.victory_a)
+                + (1.0 - balance) * utility.eval(&conflict.victory_b)
+                - cost,
+        )
+    }
+
+    /// A party's cost of continuing the conflict today (0 when none is stated).
+    pub fn conflict_cost(&self, party: usize) -> f64 {
+        self.conflict().and_then(|conflict| conflict.costs[party]).unwrap_or(0.0)
+    }
+
+    /// Every party's reservation value today.
+    pub fn reservation_values(&self) -> Vec<f64> {
+        let balance = self.balance().unwrap_or(0.5);
+        (0..self.parties().len())
+            .map(|party| self.reservation_at(party, balance, self.conflict_cost(party)))
+            .collect()
+    }
+
+    /// A party's reservation value if the balance of power were `balance` and its conflict cost
+    /// `cost` (only conflict-derived reservations depend on them).
+    pub fn reservation_at(&self, party: usize, balance: f64, cost: f64) -> f64 {
+        match self.parties()[party].reservation {
+            Reservation::Value(value) => value,
+            Reservation::Conflict => self.war_value(party, balance, cost).unwrap_or(f64::NAN),
+        }
+    }
+
+    /// The total penalty of the finite red lines of `party` that `outcome` crosses.
+    pub fn penalty(&self, party: usize, outcome: &[u32]) -> f64 {
+        self.red_lines()
+            .iter()
+            .filter(|line| line.party == party && !line.requires.eval(outcome))
+            .map(|line| match line.cost {
+                CrossingCost::Penalty(amount) => amount,
+                CrossingCost::Absolute => 0.0,
+            })
+            .sum()
+    }
+
+    /// Whether `outcome` respects every absolute red line and every precondition.
+    pub fn respects_hard_constraints(&self, outcome: &[u32]) -> bool {
+        self.red_lines()
+            .iter()
+            .filter(|line| line.cost == CrossingCost::Absolute)
+            .all(|line| line.requires.eval(outcome))
+            && self.preconditions().iter().all(|pre| pre.requires.eval(outcome))
+    }
+
+    /// The display form of a complete package: `(issue id, value)` pairs.
+    pub fn describe(&self, outcome: &[u32]) -> Vec<(String, Value)> {
+        self.issues()
+            .iter()
+            .zip(outcome)
+            .map(|(issue, &value)| (issue.id.clone(), issue.value(value)))
+            .collect()
+    }
+}
+
+fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
+    let mut errors = Vec::new();
+    let mut err = |message: String| errors.push(ModelError(message));
+    if parts.parties.len() < 2 {
+        err(format!("a scenario needs at least two parties, found {}", parts.parties.len()));
+    }
+    if parts.issues.is_empty() {
+        err("a scenario needs at least one issue".to_owned());
+    }
+    check_unique("issue", parts.issues.iter().map(|issue| issue.id.as_str()), &mut err);
+    check_unique("party", parts.parties.iter().map(|party| party.id.as_str()), &mut err);
+    check_unique("red line", parts.red_lines.iter().map(|line| line.id.as_str()), &mut err);
+    check_unique("precondition", parts.preconditions.iter().map(|pre| pre.id.as_str()), &mut err);
+    check_unique("proposal", parts.proposals.iter().map(|prop| prop.id.as_str()), &mut err);
+    let radices: Vec<u32> = parts.issues.iter().map(Issue::cardinality).collect();
+    for (issue, &radix) in parts.issues.iter().zip(&radices) {
+        match &issue.kind {
+            IssueKind::Categorical { values } | IssueKind::Ordinal { values } => {
+                if values.is_empty() {
+                    err(format!("issue '{}' has no values", issue.id));
+                }
+                check_unique(&format!("value of issue '{}'", issue.id), values.iter().map(String::as_str), &mut err);
+            }
+            IssueKind::Integer { min, max } => {
+                if min > max {
+                    err(format!("issue '{}': min {min} is above max {max}", issue.id));
+                } else if radix == u32::MAX {
+                    err(format!("issue '{}': the range {min}..={max} is too large", issue.id));
+                }
+            }
+            IssueKind::Real { min, max, steps } => {
+                if !(min.is_finite() && max.is_finite() && min <= max) {
+                    err(format!("issue '{}': the interval [{min}, {max}] is not valid", issue.id));
+                }
+                if *steps < 2 {
+                    err(format!("issue '{}': a real interval needs at least 2 steps", issue.id));
+                }
+            }
+        }
+    }
+    let n_issues = parts.issues.len();
+    let n_parties = parts.parties.len();
+    let check_outcome = |what: &str, outcome: &[u32], err: &mut dyn FnMut(String)| {
+        if outcome.len() != n_issues {
+            err(format!("{what} has {} values, expected one per issue ({n_issues})", outcome.len()));
+            return;
+        }
+        for (idx, (&value, &radix)) in outcome.iter().zip(&radices).enumerate() {
+            if value >= radix {
+                err(format!("{what}: value index {value} out of range for issue '{}'", parts.issues[idx].id));
+            }
+        }
+    };
+    for party in &parts.parties {
+        let utility = &party.utility;
+        if !(party.power.is_finite() && party.power >= 0.0) {
+            err(format!("party '{}': power must be a non-negative number, found {}", party.id, party.power));
+        }
+        if utility.tables().len() != n_issues {
+            err(format!("party '{}': utility has {} issue tables, expected {n_issues}", party.id, utility.tables().len()));
+        } else {
+            for (idx, (table, &radix)) in utility.tables().iter().zip(&radices).enumerate() {
+                if table.len() != radix as usize {
+                    err(format!("party '{}': issue '{}' has {} scores, expected {radix}", party.id, parts.issues[idx].id, table.len()));
+                }
+                if table.iter().any(|value| !value.is_finite()) {
+                    err(format!("party '{}': issue '{}' has a non-finite score", party.id, parts.issues[idx].id));
+                }
+            }
+        }
+        for term in utility.terms() {
+            check_expr(&term.condition, &radices, &format!("party '{}' term '{}'", party.id, term.label), &mut err);
+            if !term.value.is_finite() {
+                err(format!("party '{}' term '{}': value must be finite", party.id, term.label));
+            }
+        }
+        match party.reservation {
+            Reservation::Value(value) if !value.is_finite() => {
+                err(format!("party '{}': reservation value must be finite", party.id))
+            }
+            Reservation::Conflict if parts.conflict.is_none() => err(format!(
+                "party '{}': reservation derived from the conflict, but the scenario has no conflict model",
+                party.id
+            )),
+            _ => {}
+        }
+        if let Some(discount) = party.discount {
+            if !(discount > 0.0 && discount <= 1.0) {
+                err(format!("party '{}': discount factor must be in (0, 1], found {discount}", party.id));
+            }
+        }
+    }
+    for line in &parts.red_lines {
+        if line.party >= n_parties {
+            err(format!("red line '{}': party index out of range", line.id));
+        }
+        check_expr(&line.requires, &radices, &format!("red line '{}'", line.id), &mut err);
+        if let CrossingCost::Penalty(amount) = line.cost {
+            if !(amount.is_finite() && amount >= 0.0) {
+                err(format!("red line '{}': crossing cost must be a non-negative number, found {amount}", line.id));
+            }
+        }
+    }
+    for pre in &parts.preconditions {
+        if pre.party >= n_parties {
+            err(format!("precondition '{}': party index out of range", pre.id));
+        }
+        check_expr(&pre.requires, &radices, &format!("precondition '{}'", pre.id), &mut err);
+    }
+    for proposal in &parts.proposals {
+        if proposal.by.is_some_and(|party| party >= n_parties) {
+            err(format!("proposal '{}': party index out of range", proposal.id));
+        }
+        if proposal.package.len() != n_issues {
+            err(format!("proposal '{}' has {} entries, expected {n_issues}", proposal.id, proposal.package.len()));
+        } else {
+            for (idx, (value, &radix)) in proposal.package.iter().zip(&radices).enumerate() {
+                if value.is_some_and(|value| value >= radix) {
+                    err(format!("proposal '{}': value out of range for issue '{}'", proposal.id, parts.issues[idx].id));
+                }
+            }
+        }
+    }
+    if let Some(conflict) = &parts.conflict {
+        check_outcome("the victory package of side A", &conflict.victory_a, &mut err);
+        check_outcome("the victory package of side B", &conflict.victory_b, &mut err);
+        if conflict.side_a.is_empty() || conflict.side_b.is_empty() {
+            err("the conflict model needs at least one party on each side".to_owned());
+        }
+        let mut seen = BTreeSet::new();
+        for &party in conflict.side_a.iter().chain(&conflict.side_b) {
+            if party >= n_parties {
+                err("conflict side: party index out of range".to_owned());
+            } else if !seen.insert(party) {
+                err(format!("party '{}' is on both sides of the conflict", parts.parties[party].id));
+            }
+        }
+        if let Some(balance) = conflict.balance {
+            if !(0.0..=1.0).contains(&balance) {
+                err(format!("the balance of power is a probability in [0, 1], found {balance}"));
+            }
+        }
+        for &point in &conflict.trajectory {
+            if !(0.0..=1.0).contains(&point) {
+                err(format!("the power trajectory holds probabilities in [0, 1], found {point}"));
+            }
+        }
+        if !(conflict.discount > 0.0 && conflict.discount < 1.0) {
+            err(format!("the conflict discount factor must be in (0, 1), found {}", conflict.discount));
+        }
+        if conflict.costs.len() != n_parties || conflict.mobilisation.len() != n_parties {
+            err("conflict costs and mobilisation need one entry per party".to_owned());
+        }
+        for (party, cost) in conflict.costs.iter().enumerate() {
+            if cost.is_some_and(|cost| !(cost.is_finite() && cost >= 0.0)) {
+                err(format!("party {party}: the cost of conflict must be a non-negative number"));
+            }
+        }
+        for share in conflict.mobilisation.iter().flatten() {
+            if !(0.0..=1.0).contains(share) {
+                err(format!("mobilisation is a share in [0, 1], found {share}"));
+            }
+        }
+    }
+    errors
+}
+
+fn check_unique<'a>(what: &str, ids: impl Iterator<Item = &'a str>, err: &mut dyn FnMut(String)) {
+    let mut seen = BTreeSet::new();
+    for id in ids {
+        if id.is_empty() {
+            err(format!("a {what} has an empty identifier"));
+        } else if !seen.insert(id) {
+            err(format!("duplicate {what} '{id}'"));
+        }
+    }
+}
+
+fn check_expr(expr: &Expr, radices: &[u32], what: &str, err: &mut dyn FnMut(String)) {
+    expr.for_each_atom(&mut |issue, allowed| {
+        if issue >= radices.len() {
+            err(format!("{what}: issue index {issue} out of range"));
+        } else if allowed.universe() != radices[issue] {
+            err(format!("{what}: value set does not match issue '{issue}'"));
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::ValueSet;
+
+    fn share_scenario(balance: f64) -> Scenario {
+        let issue = Issue::new("x", "B's share", IssueKind::Real { min: 0.0, max: 1.0, steps: 11 });
+        let grid: Vec<f64> = (0..11).map(|idx| f64::from(idx) / 10.0).collect();
+        let party = |id: &str, scores: Vec<f64>| Party {
+            id: id.into(),
+            name: id.into(),
+            description: String::new(),
+            power: 1.0,
+            utility: Utility::new(vec![1.0], vec![scores]),
+            reservation: Reservation::Conflict,
+            discount: None,
+        };
+        Scenario::new(ScenarioParts {
+            name: "share".into(),
+            issues: vec![issue],
+            parties: vec![
+                party("a", grid.iter().map(|x| 1.0 - x).collect()),
+                party("b", grid.clone()),
+            ],
+            red_lines: vec![RedLine {
+                id: "floor".into(),
+                party: 1,
+                description: String::new(),
+                source: "x >= 0.3".into(),
+                requires: Expr::Atom { issue: 0, allowed: ValueSet::from_predicate(11, |idx| idx >= 3) },
+                cost: CrossingCost::Penalty(0.25),
+            }],
+            conflict: Some(ConflictModel {
+                description: String::new(),
+                side_a: vec![1],
+                side_b: vec![0],
+                balance: Some(balance),
+                victory_a: vec![10],
+                victory_b: vec![0],
+                costs: vec![Some(0.1), Some(0.05)],
+                mobilisation: vec![None, None],
+                trajectory: vec![],
+                discount: 0.9,
+            }),
+            ..ScenarioParts::default()
+        })
+        .expect("valid scenario")
+    }
+
+    #[test]
+    fn fearon_war_values() {
+        // Side A is party b (B's share x); p = P(b prevails).
+        let scenario = share_scenario(0.4);
+        let reservation = scenario.reservation_values();
+        assert!((reservation[0] - (1.0 - 0.4 - 0.1)).abs() < 1e-12);
+        assert!((reservation[1] - (0.4 - 0.05)).abs() < 1e-12);
+        assert_eq!(scenario.penalty(1, &[2]), 0.25);
+        assert_eq!(scenario.penalty(1, &[3]), 0.0);
+        assert_eq!(scenario.space().size(), Some(11));
+        assert_eq!(scenario.issues()[0].numeric_index(0.3), Some(3));
+    }
+
+    #[test]
+    fn invalid_parts_report_every_problem() {
+        let mut parts = share_scenario(0.4).parts().clone();
+        parts.parties[1].id = "a".into();
+        parts.conflict.as_mut().unwrap().balance = Some(1.5);
+        parts.red_lines[0].cost = CrossingCost::Penalty(-1.0);
+        let errors = Scenario::new(parts).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+    }
+}
