@@ -1,2 +1,34 @@
-//! The `impasse` command-line tool.
-fn main() {}
+//! The `impasse` command-line tool: argument parsing and exit codes; the work is in the libraries.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod args;
+mod commands;
+
+fn main() -> ExitCode {
+    let args = args::Cli::parse();
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            #[allow(clippy::print_stderr, reason = "the binary reports its errors on stderr")]
+            {
+                eprintln!("{err:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed pipe (`impasse analyze … | head`) is not an error (ripgrep's rule).
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -16,6 +16,6 @@ mod overrides;
 
 pub use diag::{Diagnostic, Diagnostics, LineIndex};
 pub use genius::{load_genius_folder, parse_genius};
-pub use load::{InputKind, load_path};
+pub use load::{InputKind, MAX_FILE_BYTES, load_path};
 pub use native::{NativeSyntax, parse_native};
 pub use overrides::Override;

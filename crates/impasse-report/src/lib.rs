@@ -1,1 +1,25 @@
-//! Placeholder; see the crate description.
+//! Analysis reports: the versioned JSON schema and the text report.
+//!
+//! [`AnalysisReport`] is the serializable counterpart of [`impasse_analysis::Analysis`]: it names
+//! parties, issues and constraints by their identifiers instead of indices, so it can leave the
+//! process. Its schema is documented in `docs/report-format.md`; [`FORMAT_VERSION`] changes when a
+//! field changes meaning or disappears (adding fields does not change it).
+//!
+//! ```no_run
+//! # fn demo(scenario: &impasse_core::Scenario, analysis: &impasse_analysis::Analysis) {
+//! let report = impasse_report::AnalysisReport::new(scenario, analysis);
+//! let json = serde_json::to_string_pretty(&report).unwrap();
+//! let text = impasse_report::render_text(&report);
+//! # }
+//! ```
+
+mod model;
+mod ripeness;
+mod text;
+
+pub use model::*;
+pub use ripeness::RipenessReport;
+pub use text::render_text;
+
+/// The version of the JSON report schema.
+pub const FORMAT_VERSION: u32 = 1;

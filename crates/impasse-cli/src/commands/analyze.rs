@@ -1,0 +1,42 @@
+//! `impasse analyze PATH`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use impasse_analysis::{AnalysisConfig, analyze};
+use impasse_report::{AnalysisReport, render_text};
+
+use crate::args::{AnalyzeArgs, OutputFormat};
+
+pub(crate) fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let scenario = match impasse_format::load_path(&args.path, &args.overrides) {
+        Ok(scenario) => scenario,
+        Err(diagnostics) => {
+            let mut stderr = std::io::stderr().lock();
+            writeln!(stderr, "{diagnostics}")?;
+            writeln!(
+                stderr,
+                "{} problem{} in {}",
+                diagnostics.len(),
+                if diagnostics.len() == 1 { "" } else { "s" },
+                args.path.display()
+            )?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let config = AnalysisConfig { max_outcomes: args.max_outcomes, ..AnalysisConfig::default() };
+    let analysis = super::with_threads(args.threads, || analyze(&scenario, &config))?
+        .with_context(|| format!("cannot analyse {}", args.path.display()))?;
+    let report = AnalysisReport::new(&scenario, &analysis);
+    let mut stdout = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut stdout, &report)?;
+            writeln!(stdout)?;
+        }
+        OutputFormat::Text => stdout.write_all(render_text(&report).as_bytes())?,
+    }
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
