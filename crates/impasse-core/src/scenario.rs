@@ -87,8 +87,7 @@ impl Issue {
                 u32::try_from(values.len()).unwrap_or(u32::MAX)
             }
             IssueKind::Integer { min, max } => {
-                u32::try_from(max.saturating_sub(*min).saturating_add(1).max(0))
-                    .unwrap_or(u32::MAX)
+                u32::try_from(max.saturating_sub(*min).saturating_add(1).max(0)).unwrap_or(u32::MAX)
             }
             IssueKind::Real { steps, .. } => *steps,
         }
@@ -492,7 +491,11 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
                 if values.is_empty() {
                     err(format!("issue '{}' has no values", issue.id));
                 }
-                check_unique(&format!("value of issue '{}'", issue.id), values.iter().map(String::as_str), &mut err);
+                check_unique(
+                    &format!("value of issue '{}'", issue.id),
+                    values.iter().map(String::as_str),
+                    &mut err,
+                );
             }
             IssueKind::Integer { min, max } => {
                 if min > max {
@@ -515,34 +518,60 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
     let n_parties = parts.parties.len();
     let check_outcome = |what: &str, outcome: &[u32], err: &mut dyn FnMut(String)| {
         if outcome.len() != n_issues {
-            err(format!("{what} has {} values, expected one per issue ({n_issues})", outcome.len()));
+            err(format!(
+                "{what} has {} values, expected one per issue ({n_issues})",
+                outcome.len()
+            ));
             return;
         }
         for (idx, (&value, &radix)) in outcome.iter().zip(&radices).enumerate() {
             if value >= radix {
-                err(format!("{what}: value index {value} out of range for issue '{}'", parts.issues[idx].id));
+                err(format!(
+                    "{what}: value index {value} out of range for issue '{}'",
+                    parts.issues[idx].id
+                ));
             }
         }
     };
     for party in &parts.parties {
         let utility = &party.utility;
         if !(party.power.is_finite() && party.power >= 0.0) {
-            err(format!("party '{}': power must be a non-negative number, found {}", party.id, party.power));
+            err(format!(
+                "party '{}': power must be a non-negative number, found {}",
+                party.id, party.power
+            ));
         }
         if utility.tables().len() != n_issues {
-            err(format!("party '{}': utility has {} issue tables, expected {n_issues}", party.id, utility.tables().len()));
+            err(format!(
+                "party '{}': utility has {} issue tables, expected {n_issues}",
+                party.id,
+                utility.tables().len()
+            ));
         } else {
             for (idx, (table, &radix)) in utility.tables().iter().zip(&radices).enumerate() {
                 if table.len() != radix as usize {
-                    err(format!("party '{}': issue '{}' has {} scores, expected {radix}", party.id, parts.issues[idx].id, table.len()));
+                    err(format!(
+                        "party '{}': issue '{}' has {} scores, expected {radix}",
+                        party.id,
+                        parts.issues[idx].id,
+                        table.len()
+                    ));
                 }
                 if table.iter().any(|value| !value.is_finite()) {
-                    err(format!("party '{}': issue '{}' has a non-finite score", party.id, parts.issues[idx].id));
+                    err(format!(
+                        "party '{}': issue '{}' has a non-finite score",
+                        party.id, parts.issues[idx].id
+                    ));
                 }
             }
         }
         for term in utility.terms() {
-            check_expr(&term.condition, &radices, &format!("party '{}' term '{}'", party.id, term.label), &mut err);
+            check_expr(
+                &term.condition,
+                &radices,
+                &format!("party '{}' term '{}'", party.id, term.label),
+                &mut err,
+            );
             if !term.value.is_finite() {
                 err(format!("party '{}' term '{}': value must be finite", party.id, term.label));
             }
@@ -557,10 +586,13 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
             )),
             _ => {}
         }
-        if let Some(discount) = party.discount {
-            if !(discount > 0.0 && discount <= 1.0) {
-                err(format!("party '{}': discount factor must be in (0, 1], found {discount}", party.id));
-            }
+        if let Some(discount) = party.discount
+            && !(discount > 0.0 && discount <= 1.0)
+        {
+            err(format!(
+                "party '{}': discount factor must be in (0, 1], found {discount}",
+                party.id
+            ));
         }
     }
     for line in &parts.red_lines {
@@ -568,10 +600,13 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
             err(format!("red line '{}': party index out of range", line.id));
         }
         check_expr(&line.requires, &radices, &format!("red line '{}'", line.id), &mut err);
-        if let CrossingCost::Penalty(amount) = line.cost {
-            if !(amount.is_finite() && amount >= 0.0) {
-                err(format!("red line '{}': crossing cost must be a non-negative number, found {amount}", line.id));
-            }
+        if let CrossingCost::Penalty(amount) = line.cost
+            && !(amount.is_finite() && amount >= 0.0)
+        {
+            err(format!(
+                "red line '{}': crossing cost must be a non-negative number, found {amount}",
+                line.id
+            ));
         }
     }
     for pre in &parts.preconditions {
@@ -585,11 +620,18 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
             err(format!("proposal '{}': party index out of range", proposal.id));
         }
         if proposal.package.len() != n_issues {
-            err(format!("proposal '{}' has {} entries, expected {n_issues}", proposal.id, proposal.package.len()));
+            err(format!(
+                "proposal '{}' has {} entries, expected {n_issues}",
+                proposal.id,
+                proposal.package.len()
+            ));
         } else {
             for (idx, (value, &radix)) in proposal.package.iter().zip(&radices).enumerate() {
                 if value.is_some_and(|value| value >= radix) {
-                    err(format!("proposal '{}': value out of range for issue '{}'", proposal.id, parts.issues[idx].id));
+                    err(format!(
+                        "proposal '{}': value out of range for issue '{}'",
+                        proposal.id, parts.issues[idx].id
+                    ));
                 }
             }
         }
@@ -605,13 +647,16 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
             if party >= n_parties {
                 err("conflict side: party index out of range".to_owned());
             } else if !seen.insert(party) {
-                err(format!("party '{}' is on both sides of the conflict", parts.parties[party].id));
+                err(format!(
+                    "party '{}' is on both sides of the conflict",
+                    parts.parties[party].id
+                ));
             }
         }
-        if let Some(balance) = conflict.balance {
-            if !(0.0..=1.0).contains(&balance) {
-                err(format!("the balance of power is a probability in [0, 1], found {balance}"));
-            }
+        if let Some(balance) = conflict.balance
+            && !(0.0..=1.0).contains(&balance)
+        {
+            err(format!("the balance of power is a probability in [0, 1], found {balance}"));
         }
         for &point in &conflict.trajectory {
             if !(0.0..=1.0).contains(&point) {
@@ -619,7 +664,10 @@ fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
             }
         }
         if !(conflict.discount > 0.0 && conflict.discount < 1.0) {
-            err(format!("the conflict discount factor must be in (0, 1), found {}", conflict.discount));
+            err(format!(
+                "the conflict discount factor must be in (0, 1), found {}",
+                conflict.discount
+            ));
         }
         if conflict.costs.len() != n_parties || conflict.mobilisation.len() != n_parties {
             err("conflict costs and mobilisation need one entry per party".to_owned());
@@ -688,7 +736,10 @@ mod tests {
                 party: 1,
                 description: String::new(),
                 source: "x >= 0.3".into(),
-                requires: Expr::Atom { issue: 0, allowed: ValueSet::from_predicate(11, |idx| idx >= 3) },
+                requires: Expr::Atom {
+                    issue: 0,
+                    allowed: ValueSet::from_predicate(11, |idx| idx >= 3),
+                },
                 cost: CrossingCost::Penalty(0.25),
             }],
             conflict: Some(ConflictModel {

@@ -89,10 +89,8 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |prefix| prefix.chars().count());
+        let column =
+            self.text.get(start..offset).map_or(offset - start, |prefix| prefix.chars().count());
         (line as u32 + 1, column as u32 + 1)
     }
 
@@ -126,9 +124,9 @@ mod tests {
         let index = LineIndex::new("ab\nçd\n\nx");
         assert_eq!(index.position(0), (1, 1));
         assert_eq!(index.position(3), (2, 1));
-        assert_eq!(index.position(5), (2, 2));
-        assert_eq!(index.position(8), (3, 1));
-        assert_eq!(index.position(9), (4, 1));
+        assert_eq!(index.position(5), (2, 2), "ç is one character of two bytes");
+        assert_eq!(index.position(7), (3, 1));
+        assert_eq!(index.position(8), (4, 1));
         assert_eq!(index.position(100), (4, 2));
     }
 }

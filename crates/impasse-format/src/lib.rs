@@ -10,9 +10,11 @@
 pub mod diag;
 mod expr;
 mod genius;
+mod json;
 mod load;
 mod native;
 mod overrides;
+mod tree;
 
 pub use diag::{Diagnostic, Diagnostics, LineIndex};
 pub use genius::{load_genius_folder, parse_genius};

@@ -50,14 +50,16 @@ pub fn load_path(path: &Path, overrides: &[Override]) -> Result<Scenario, Diagno
     match InputKind::of(path) {
         InputKind::GeniusFolder => load_genius_folder(path),
         InputKind::Native(syntax) => {
-            let meta = std::fs::metadata(path).map_err(|err| whole_file(format!("cannot read: {err}")))?;
+            let meta =
+                std::fs::metadata(path).map_err(|err| whole_file(format!("cannot read: {err}")))?;
             if meta.len() > MAX_FILE_BYTES {
                 return Err(whole_file(format!(
                     "file is {} bytes, above the limit of {MAX_FILE_BYTES} bytes",
                     meta.len()
                 )));
             }
-            let bytes = std::fs::read(path).map_err(|err| whole_file(format!("cannot read: {err}")))?;
+            let bytes =
+                std::fs::read(path).map_err(|err| whole_file(format!("cannot read: {err}")))?;
             let text = String::from_utf8(bytes).map_err(|err| {
                 whole_file(format!("not valid UTF-8 (at byte {})", err.utf8_error().valid_up_to()))
             })?;

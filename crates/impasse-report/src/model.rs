@@ -101,6 +101,8 @@ pub struct ScenarioReport {
     pub parties: Vec<PartyReport>,
     /// Issues, in scenario order.
     pub issues: Vec<IssueReport>,
+    /// Number of preconditions to talks.
+    pub preconditions: usize,
     /// Packages in the outcome space.
     pub outcomes: u128,
     /// Class outcomes streamed after merging interchangeable values.
@@ -281,6 +283,7 @@ impl AnalysisReport {
                 description: scenario.description().to_owned(),
                 parties,
                 issues,
+                preconditions: scenario.preconditions().len(),
                 outcomes: zone.space_size,
                 analysed_classes: analysis.classes,
             },
@@ -313,8 +316,16 @@ impl AnalysisReport {
                     .kalai_smorodinsky
                     .as_ref()
                     .map(|point| names.point(point)),
-                egalitarian: analysis.solutions.egalitarian.as_ref().map(|point| names.point(point)),
-                utilitarian: analysis.solutions.utilitarian.as_ref().map(|point| names.point(point)),
+                egalitarian: analysis
+                    .solutions
+                    .egalitarian
+                    .as_ref()
+                    .map(|point| names.point(point)),
+                utilitarian: analysis
+                    .solutions
+                    .utilitarian
+                    .as_ref()
+                    .map(|point| names.point(point)),
             },
             proposals: analysis.proposals.iter().map(|score| names.proposal(score)).collect(),
             clashes: names.clashes(&analysis.clashes),

@@ -27,7 +27,14 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
     let zone = &report.agreement_zone;
     if report.verdict == "impasse" {
         writeln!(out, "VERDICT: IMPASSE. No package is acceptable to every party.")?;
-        if !zone.preconditions_compatible {
+        if zone.hard_feasible == 0 {
+            writeln!(
+                out,
+                "No package respects every absolute red line{}: no shift in power or costs can open a zone.",
+                if scenario.preconditions > 0 { " and precondition" } else { "" }
+            )?;
+        }
+        if scenario.preconditions > 0 && !zone.preconditions_compatible {
             writeln!(
                 out,
                 "Talks cannot even start: the preconditions cannot be met without crossing an absolute red line."
@@ -62,7 +69,8 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
         )?;
         for (idx, set) in report.clashes.iter().enumerate() {
             for (member_idx, member) in set.iter().enumerate() {
-                let lead = if member_idx == 0 { format!("{:>3}.", idx + 1) } else { "   +".to_owned() };
+                let lead =
+                    if member_idx == 0 { format!("{:>3}.", idx + 1) } else { "   +".to_owned() };
                 writeln!(out, "{lead} {}", constraint_line(member))?;
             }
         }
@@ -73,7 +81,10 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
     }
 
     if !report.proposals.is_empty() {
-        writeln!(out, "Proposals (utility after red-line penalties; + acceptable, - not, ? depends)")?;
+        writeln!(
+            out,
+            "Proposals (utility after red-line penalties; + acceptable, - not, ? depends)"
+        )?;
         for proposal in &report.proposals {
             let by = proposal.by.as_deref().map(|by| format!(" (by {by})")).unwrap_or_default();
             let partial = if proposal.complete {
@@ -116,9 +127,18 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
     }
 
     if !report.closest.is_empty() {
-        writeln!(out, "Packages closest to agreement (smallest worst shortfall below a reservation value)")?;
+        writeln!(
+            out,
+            "Packages closest to agreement (smallest worst shortfall below a reservation value)"
+        )?;
         for (idx, closest) in report.closest.iter().enumerate() {
-            writeln!(out, "{:>3}. worst shortfall {:.3}: {}", idx + 1, closest.worst_shortfall, package(&closest.outcome))?;
+            writeln!(
+                out,
+                "{:>3}. worst shortfall {:.3}: {}",
+                idx + 1,
+                closest.worst_shortfall,
+                package(&closest.outcome)
+            )?;
             let shortfalls: Vec<String> = closest
                 .shortfalls
                 .0
@@ -148,7 +168,10 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
         ("Utilitarian", &report.solutions.utilitarian),
     ];
     if solutions.iter().any(|(_, point)| point.is_some()) {
-        writeln!(out, "Bargaining solutions over the zone (disagreement point: the reservation values)")?;
+        writeln!(
+            out,
+            "Bargaining solutions over the zone (disagreement point: the reservation values)"
+        )?;
         for (name, point) in solutions {
             if let Some(point) = point {
                 writeln!(out, "  {name:<18} {}", utilities(&point.utilities))?;
@@ -191,9 +214,15 @@ pub(crate) fn constraint_line(constraint: &ConstraintReport) -> String {
     match constraint.kind {
         "reservation" => format!("{}'s reservation value", constraint.party),
         "precondition" => {
-            format!("{}'s precondition '{}': {}", constraint.party, constraint.constraint, constraint.description)
+            format!(
+                "{}'s precondition '{}': {}",
+                constraint.party, constraint.constraint, constraint.description
+            )
         }
-        _ => format!("{}'s red line '{}': {}", constraint.party, constraint.constraint, constraint.description),
+        _ => format!(
+            "{}'s red line '{}': {}",
+            constraint.party, constraint.constraint, constraint.description
+        ),
     }
 }
 
@@ -211,7 +240,12 @@ pub(crate) fn package(outcome: &OrderedMap<ValueReport>) -> String {
 }
 
 fn utilities(values: &OrderedMap<f64>) -> String {
-    values.0.iter().map(|(party, value)| format!("{party} {value:.3}")).collect::<Vec<_>>().join("  ")
+    values
+        .0
+        .iter()
+        .map(|(party, value)| format!("{party} {value:.3}"))
+        .collect::<Vec<_>>()
+        .join("  ")
 }
 
 pub(crate) fn group(value: u128) -> String {
