@@ -335,7 +335,7 @@ impl AnalysisReport {
                 .ripeness
                 .as_ref()
                 .map(|ripeness| crate::RipenessReport::new(scenario, ripeness)),
-            notes: analysis.notes.clone(),
+            notes: analysis.notes.iter().chain(&analysis.clashes.notes).cloned().collect(),
         }
     }
 }
