@@ -17,13 +17,18 @@
 //! Utilities are compared through [`impasse_core::tie_key`]: values equal at `1e-9` are ties.
 //! Results are the same for the same input on any number of threads.
 
-pub mod clash;
 mod analyze;
+pub mod clash;
+mod closest;
+mod frontier;
+mod kernel;
 pub mod prepared;
+pub mod proposals;
 pub mod ripeness;
+pub mod solutions;
 
-pub use analyze::analyze;
-pub use clash::{ClashReport, ConstraintRef, ConstraintKind};
+pub use analyze::{analyze, pareto_frontier};
+pub use clash::{ClashReport, ConstraintKind, ConstraintRef};
 pub use ripeness::Ripeness;
 
 /// Limits and options of an analysis.
@@ -41,7 +46,12 @@ pub struct AnalysisConfig {
 
 impl Default for AnalysisConfig {
     fn default() -> AnalysisConfig {
-        AnalysisConfig { max_outcomes: 100_000_000, max_clashes: 64, max_closest: 5, max_frontier: 10_000 }
+        AnalysisConfig {
+            max_outcomes: 100_000_000,
+            max_clashes: 64,
+            max_closest: 5,
+            max_frontier: 10_000,
+        }
     }
 }
 
@@ -73,6 +83,10 @@ pub enum Verdict {
 }
 
 /// A package with every party's utility.
+///
+/// Both the utilities before red-line penalties and after them are given: the whole-space frontier
+/// compares the former, the zone frontier, the bargaining solutions and the closest packages the
+/// latter (what each party actually gets if it signs).
 #[derive(Clone, PartialEq, Debug)]
 pub struct Point {
     /// The package, as value indices of the scenario's issues (the representative of its class).
@@ -81,6 +95,9 @@ pub struct Point {
     pub count: u128,
     /// Per party, the utility (before red-line penalties).
     pub utilities: Vec<f64>,
+    /// Per party, the utility after the penalties of the finite red lines it holds that the package
+    /// crosses (equal to `utilities` when it crosses none).
+    pub net_utilities: Vec<f64>,
 }
 
 /// The zone of possible agreement.
@@ -99,6 +116,10 @@ pub struct ZoneSummary {
 }
 
 /// The four bargaining solutions over the zone; `None` when the zone is empty.
+///
+/// They compare utilities after red-line penalties, with the reservation values as the
+/// disagreement point, through tie keys; ties go to the lexicographically best utilities (party 0
+/// first), then to the first package. See [`solutions`] for the exact definitions.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Solutions {
     /// Maximises the product of gains over the reservation values.
@@ -159,11 +180,15 @@ pub struct Analysis {
     pub zone: ZoneSummary,
     /// Class outcomes streamed (the size of the analysed space).
     pub classes: u64,
-    /// Pareto frontier of the whole space (every party's utility before penalties).
+    /// Pareto frontier of the whole space, comparing every party's utility before penalties: the
+    /// efficient packages whatever the red lines. Ordered by utility of party 0 (descending), then
+    /// of the next parties, then by package; packages tied for every party are all listed, and the
+    /// list stops at [`AnalysisConfig::max_frontier`] points.
     pub frontier: Vec<Point>,
     /// Number of frontier packages (may exceed `frontier.len()` when truncated).
     pub frontier_size: u128,
-    /// Pareto frontier of the zone.
+    /// Pareto frontier of the zone, comparing utilities after red-line penalties (what the parties
+    /// actually get), in the same order and with the same limit as `frontier`.
     pub zone_frontier: Vec<Point>,
     /// Number of zone frontier packages.
     pub zone_frontier_size: u128,
