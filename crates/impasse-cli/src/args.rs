@@ -20,6 +20,22 @@ pub(crate) enum Command {
     /// Analyse a scenario: zone of agreement, Pareto frontier, solutions, proposals, impasse
     /// diagnosis and ripeness.
     Analyze(AnalyzeArgs),
+    /// Time loading and analysing a scenario in-process (best of several runs), for side-by-side
+    /// benchmarks against other tools; prints JSON.
+    Time(TimeArgs),
+}
+
+/// Arguments of `impasse time`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TimeArgs {
+    /// A scenario file (.toml or .json) or a GENIUS domain folder.
+    pub(crate) path: PathBuf,
+    /// How many times to repeat each measurement (the best is reported).
+    #[arg(long, default_value_t = 10)]
+    pub(crate) repeat: u32,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
 }
 
 /// Output format.

@@ -5,11 +5,13 @@ use std::process::ExitCode;
 use crate::args::{Cli, Command};
 
 mod analyze;
+mod time;
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Time(args) => time::run(&args),
     }
 }
 
