@@ -38,7 +38,10 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// Projects `scenario` onto value classes; refuses spaces with more class outcomes than
     /// `config.max_outcomes`.
-    pub fn new(scenario: &'a Scenario, config: &AnalysisConfig) -> Result<Prepared<'a>, AnalysisError> {
+    pub fn new(
+        scenario: &'a Scenario,
+        config: &AnalysisConfig,
+    ) -> Result<Prepared<'a>, AnalysisError> {
         let n_issues = scenario.issues().len();
         let mut members = Vec::with_capacity(n_issues);
         let mut class_of: Vec<Vec<u32>> = Vec::with_capacity(n_issues);
@@ -113,7 +116,9 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .map(|term| impasse_core::Term {
                         label: term.label.clone(),
-                        condition: term.condition.map_atoms(&mut |issue, allowed| project(issue, allowed)),
+                        condition: term
+                            .condition
+                            .map_atoms(&mut |issue, allowed| project(issue, allowed)),
                         value: term.value,
                     })
                     .collect();
