@@ -251,21 +251,38 @@ pub fn analyze(scenario: &Scenario, config: &AnalysisConfig) -> Result<Analysis,
         (ClashReport::default(), Vec::new())
     };
     let ripeness = crate::ripeness::ripeness(&prepared, config);
+    let frontier = points(&prepared, &pass.frontier, config.max_frontier);
+    let frontier_size = pass.frontier.count();
+    let zone_frontier = points(&prepared, &pass.zone_frontier, config.max_frontier);
+    let zone_frontier_size = pass.zone_frontier.count();
+    let mut notes = notes(scenario, classes, space_size);
+    for (what, list, size) in [
+        ("Pareto frontier", &frontier, frontier_size),
+        ("zone's Pareto frontier", &zone_frontier, zone_frontier_size),
+    ] {
+        let listed = list.iter().fold(0u128, |acc, point| acc.saturating_add(point.count));
+        if listed < size {
+            notes.push(format!(
+                "the {what} has {size} packages; only the first {} points are listed",
+                list.len()
+            ));
+        }
+    }
     Ok(Analysis {
         reservation,
         verdict,
         zone,
         classes,
-        frontier: points(&prepared, &pass.frontier, config.max_frontier),
-        frontier_size: pass.frontier.count(),
-        zone_frontier: points(&prepared, &pass.zone_frontier, config.max_frontier),
-        zone_frontier_size: pass.zone_frontier.count(),
+        frontier,
+        frontier_size,
+        zone_frontier,
+        zone_frontier_size,
         solutions,
         proposals,
         clashes,
         closest,
         ripeness,
-        notes: notes(scenario, classes, space_size),
+        notes,
     })
 }
 

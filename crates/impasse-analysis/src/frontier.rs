@@ -11,9 +11,14 @@
 //!   key sums) is dropped at once; the rest are buffered (at most one chunk);
 //! - two parties: sort by the first key (descending) and sweep keeping the best second key,
 //!   `O(n log n)`; two frontiers merge in linear time;
-//! - three or more parties: sort by key sum (descending) and check each point only against kept
-//!   points of strictly larger sum (a dominating point always has a larger sum), block-nested-loop
-//!   style; when merging two frontiers only points of different origins are compared.
+//! - three parties: a sweep in decreasing order of the first key with a staircase of the other
+//!   two (Kung, Luccio and Preparata), `O(n log n)`;
+//! - four or more parties: divide and conquer over the lexicographically descending order, in
+//!   which no point is dominated by a later one: the second half's frontier is filtered against
+//!   the first half's through a k-d tree with per-node maxima; two frontiers merge by checking each
+//!   side against a k-d tree of the other. Near `O(n log² n)` on the usual inputs, and still fast
+//!   when every point is efficient (utilities summing to a constant), where a plain
+//!   block-nested loop is quadratic.
 //!
 //! A frontier's groups are kept in lexicographically descending key order (party 0's key first),
 //! which is also the order reported. The merged result is the same whatever the merge order, so
@@ -22,55 +27,63 @@
 use std::cmp::Ordering;
 
 /// Points sharing the same keys on every party.
+///
+/// Kept small (32 bytes): frontiers can hold millions of groups when every package is efficient.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Group {
     /// The lowest class outcome index.
-    pub(crate) first: u64,
-    /// Further class outcome indices, ascending, at most the cap.
-    pub(crate) more: Vec<u64>,
-    /// The number of class outcomes in the group.
-    pub(crate) classes: u64,
-    /// The number of packages they stand for.
-    pub(crate) count: u128,
+    first: u64,
+    /// Further class outcome indices, ascending, at most the cap (`None` when there are none).
+    #[allow(clippy::box_collection, reason = "8 bytes per group instead of 24 for a rare case")]
+    more: Option<Box<Vec<u64>>>,
+    /// The number of packages the group's class outcomes stand for.
+    count: u128,
 }
 
 impl Group {
     fn single(index: u64, weight: u128) -> Group {
-        Group { first: index, more: Vec::new(), classes: 1, count: weight }
+        Group { first: index, more: None, count: weight }
+    }
+
+    /// The lowest class outcome index.
+    pub(crate) fn first(&self) -> u64 {
+        self.first
+    }
+
+    /// The number of packages the group stands for.
+    pub(crate) fn count(&self) -> u128 {
+        self.count
+    }
+
+    fn more(&self) -> &[u64] {
+        self.more.as_deref().map_or(&[], Vec::as_slice)
     }
 
     /// Absorbs a group with the same keys.
     fn absorb(&mut self, other: Group, cap: usize) {
-        self.classes += other.classes;
         self.count = self.count.saturating_add(other.count);
-        if other.more.is_empty() {
+        if other.more.is_none() {
             self.insert(other.first, cap);
             return;
         }
         // Merge two sorted index lists, keeping the lowest `cap + 1`.
-        let mut all =
-            Vec::with_capacity((2 + self.more.len() + other.more.len()).min(cap.saturating_add(1)));
         let mine: Vec<u64> = self.indices().collect();
-        let mut left = mine.into_iter().peekable();
-        let mut right = other.indices().peekable();
+        let theirs: Vec<u64> = other.indices().collect();
+        let mut all = Vec::with_capacity((mine.len() + theirs.len()).min(cap.saturating_add(1)));
+        let (mut left, mut right) = (0, 0);
         while all.len() <= cap {
-            let next = match (left.peek(), right.peek()) {
-                (Some(&x), Some(&y)) => {
-                    if x <= y {
-                        left.next();
-                        x
-                    } else {
-                        right.next();
-                        y
-                    }
-                }
-                (Some(&x), None) => {
-                    left.next();
+            let next = match (mine.get(left), theirs.get(right)) {
+                (Some(&x), Some(&y)) if x <= y => {
+                    left += 1;
                     x
                 }
-                (None, Some(&y)) => {
-                    right.next();
+                (_, Some(&y)) => {
+                    right += 1;
                     y
+                }
+                (Some(&x), None) => {
+                    left += 1;
+                    x
                 }
                 (None, None) => break,
             };
@@ -78,7 +91,7 @@ impl Group {
         }
         self.first = all[0];
         all.remove(0);
-        self.more = all;
+        self.more = (!all.is_empty()).then(|| Box::new(all));
     }
 
     /// Adds one class outcome index, keeping the lowest `cap` besides the first.
@@ -86,21 +99,25 @@ impl Group {
         if index < self.first {
             std::mem::swap(&mut index, &mut self.first);
         }
-        if self.more.len() >= cap {
-            match self.more.last() {
+        if cap == 0 {
+            return;
+        }
+        let more = self.more.get_or_insert_with(|| Box::new(Vec::new()));
+        if more.len() >= cap {
+            match more.last() {
                 Some(&last) if index < last => {
-                    self.more.pop();
+                    more.pop();
                 }
                 _ => return,
             }
         }
-        let position = self.more.partition_point(|&existing| existing < index);
-        self.more.insert(position, index);
+        let position = more.partition_point(|&existing| existing < index);
+        more.insert(position, index);
     }
 
     /// Every listed class outcome index, ascending.
     pub(crate) fn indices(&self) -> impl Iterator<Item = u64> + '_ {
-        std::iter::once(self.first).chain(self.more.iter().copied())
+        std::iter::once(self.first).chain(self.more().iter().copied())
     }
 }
 
@@ -164,14 +181,16 @@ impl Front {
 
     /// The number of packages on the frontier.
     pub(crate) fn count(&self) -> u128 {
-        self.groups.iter().fold(0u128, |acc, group| acc.saturating_add(group.count))
+        self.groups.iter().fold(0u128, |acc, group| acc.saturating_add(group.count()))
     }
 
     /// The frontier of a set of points with the given keys and groups (any order; groups may
     /// share keys).
     fn from_points(dims: usize, keys: Vec<i64>, groups: Vec<Group>, cap: usize) -> Front {
-        let origins = vec![0u8; groups.len()];
-        skyline(dims, keys, groups, origins, cap, false)
+        if dims >= 4 {
+            return skyline_split(dims, keys, groups, cap);
+        }
+        skyline(dims, keys, groups, cap)
     }
 
     /// The frontier of the union of two frontiers.
@@ -186,13 +205,14 @@ impl Front {
         if dims == 2 {
             return merge2(self, other, cap);
         }
-        let mut origins = vec![0u8; self.groups.len()];
-        origins.resize(self.groups.len() + other.groups.len(), 1);
+        if dims >= 4 {
+            return merge_trees(self, other, cap);
+        }
         let mut keys = self.keys;
         keys.extend(other.keys);
         let mut groups = self.groups;
         groups.extend(other.groups);
-        skyline(dims, keys, groups, origins, cap, true)
+        skyline(dims, keys, groups, cap)
     }
 }
 
@@ -246,17 +266,9 @@ fn merge2(a: Front, b: Front, cap: usize) -> Front {
     Front { dims: 2, keys, groups }
 }
 
-/// The skyline of groups with the given keys. With `cross_only`, groups of the same origin are
-/// known not to dominate each other (and not to share keys), so only groups of different origins
-/// are compared.
-fn skyline(
-    dims: usize,
-    keys: Vec<i64>,
-    groups: Vec<Group>,
-    origins: Vec<u8>,
-    cap: usize,
-    cross_only: bool,
-) -> Front {
+/// The skyline of groups with the given keys, for two or three parties (any order; groups may
+/// share keys).
+fn skyline(dims: usize, keys: Vec<i64>, groups: Vec<Group>, cap: usize) -> Front {
     let n = groups.len();
     let key = |g: usize| &keys[g * dims..(g + 1) * dims];
     let mut order: Vec<usize> = (0..n).collect();
@@ -264,8 +276,8 @@ fn skyline(
     if dims == 2 {
         order.sort_unstable_by(|&x, &y| {
             lex_desc(key(x), key(y)).then_with(|| {
-                let fx = slots[x].as_ref().map_or(0, |g| g.first);
-                let fy = slots[y].as_ref().map_or(0, |g| g.first);
+                let fx = slots[x].as_ref().map_or(0, |g| g.first());
+                let fy = slots[y].as_ref().map_or(0, |g| g.first());
                 fx.cmp(&fy)
             })
         });
@@ -305,99 +317,317 @@ fn skyline(
         }
         return Front { dims, keys: out_keys, groups: out_groups };
     }
-    let sums: Vec<i128> = (0..n).map(|g| key_sum(key(g))).collect();
+    skyline3(&keys, slots, cap)
+}
+
+/// The three-party skyline by a sweep, `O(n log n)` (Kung, Luccio and Preparata): points in
+/// decreasing order of the first key; a point is dominated by an earlier point of strictly larger
+/// first key exactly when the staircase (two-dimensional frontier) of those points' other two keys
+/// covers it, and by a point of equal first key exactly when it is dominated within its run on the
+/// other two keys.
+fn skyline3(keys: &[i64], mut slots: Vec<Option<Group>>, cap: usize) -> Front {
+    use std::collections::BTreeMap;
+    let n = slots.len();
+    let key = |g: usize| &keys[g * 3..g * 3 + 3];
+    let mut order: Vec<usize> = (0..n).collect();
     order.sort_unstable_by(|&x, &y| {
-        sums[y].cmp(&sums[x]).then_with(|| lex_desc(key(x), key(y))).then_with(|| {
-            let fx = slots[x].as_ref().map_or(0, |g| g.first);
-            let fy = slots[y].as_ref().map_or(0, |g| g.first);
+        lex_desc(key(x), key(y)).then_with(|| {
+            let fx = slots[x].as_ref().map_or(0, |g| g.first());
+            let fy = slots[y].as_ref().map_or(0, |g| g.first());
             fx.cmp(&fy)
         })
     });
-    // Kept groups by origin (0, 1, and 2 for groups of mixed origins), each in order of
-    // decreasing sum, with their keys stored contiguously for fast scanning.
-    let mut lists: [Kept; 3] = [Kept::default(), Kept::default(), Kept::default()];
-    let mut position = 0;
-    while position < n {
-        // A run of equal keys (adjacent after sorting) forms one group.
-        let head = order[position];
-        let mut end = position + 1;
-        while end < n && key(order[end]) == key(head) {
-            end += 1;
+    // The staircase of (key 1, key 2) over the points of larger first key: key 1 → key 2, with
+    // key 2 strictly decreasing as key 1 increases.
+    let mut stairs: BTreeMap<i64, i64> = BTreeMap::new();
+    let covered = |stairs: &BTreeMap<i64, i64>, k1: i64, k2: i64| {
+        stairs.range(k1..).next().is_some_and(|(_, &top)| top >= k2)
+    };
+    let mut out_keys = Vec::new();
+    let mut out_groups = Vec::new();
+    let mut run_start = 0;
+    while run_start < n {
+        let k0 = key(order[run_start])[0];
+        let mut run_end = run_start;
+        while run_end < n && key(order[run_end])[0] == k0 {
+            run_end += 1;
         }
-        let sum = sums[head];
-        let origin = origins[head];
-        let mut mixed = false;
-        for &g in &order[position + 1..end] {
-            mixed |= origins[g] != origin;
-        }
-        let candidate = key(head);
-        let dominated = lists.iter().enumerate().any(|(list, kept)| {
-            // Groups of the same origin never dominate each other when merging two frontiers.
-            !(cross_only && !mixed && list == usize::from(origin))
-                && kept.dominates(dims, candidate, sum)
-        });
-        if !dominated {
-            let mut merged: Option<Group> = None;
-            for &g in &order[position..end] {
-                if let Some(group) = slots[g].take() {
-                    match merged.as_mut() {
-                        Some(existing) => existing.absorb(group, cap),
-                        None => merged = Some(group),
+        // Within the run, sorted by key 1 then key 2 descending; equal keys are adjacent.
+        let mut best_k2: Option<i64> = None; // over points of strictly larger key 1 in the run
+        let mut position = run_start;
+        let mut survivors: Vec<(i64, i64)> = Vec::new();
+        while position < run_end {
+            let k1 = key(order[position])[1];
+            let mut sub_end = position;
+            while sub_end < run_end && key(order[sub_end])[1] == k1 {
+                sub_end += 1;
+            }
+            let top = key(order[position])[2];
+            let dominated_in_run = best_k2.is_some_and(|best| best >= top);
+            if !dominated_in_run && !covered(&stairs, k1, top) {
+                let mut merged: Option<Group> = None;
+                for &g in &order[position..sub_end] {
+                    if key(g)[2] != top {
+                        break;
+                    }
+                    if let Some(group) = slots[g].take() {
+                        match merged.as_mut() {
+                            Some(existing) => existing.absorb(group, cap),
+                            None => merged = Some(group),
+                        }
                     }
                 }
+                if let Some(group) = merged {
+                    out_keys.extend_from_slice(&[k0, k1, top]);
+                    out_groups.push(group);
+                }
             }
-            if let Some(group) = merged {
-                let list = if mixed { 2 } else { usize::from(origin.min(1)) };
-                let kept = &mut lists[list];
-                kept.keys.extend_from_slice(candidate);
-                kept.sums.push(sum);
-                kept.groups.push(group);
+            if !dominated_in_run {
+                survivors.push((k1, top));
+            }
+            best_k2 = Some(best_k2.map_or(top, |best| best.max(top)));
+            position = sub_end;
+        }
+        // Add the run's two-dimensional frontier to the staircase.
+        for (k1, k2) in survivors {
+            if covered(&stairs, k1, k2) {
+                continue;
+            }
+            let redundant: Vec<i64> = stairs
+                .range(..=k1)
+                .rev()
+                .take_while(|entry| *entry.1 <= k2)
+                .map(|(&at, _)| at)
+                .collect();
+            for at in redundant {
+                stairs.remove(&at);
+            }
+            stairs.insert(k1, k2);
+        }
+        run_start = run_end;
+    }
+    Front { dims: 3, keys: out_keys, groups: out_groups }
+}
+
+/// Sorts groups in lexicographically descending key order and combines groups with equal keys.
+fn sorted_groups(
+    dims: usize,
+    keys: &[i64],
+    groups: Vec<Group>,
+    cap: usize,
+) -> (Vec<i64>, Vec<Group>) {
+    let n = groups.len();
+    let key = |g: usize| &keys[g * dims..(g + 1) * dims];
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&x, &y| {
+        lex_desc(key(x), key(y)).then_with(|| groups[x].first().cmp(&groups[y].first()))
+    });
+    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    let mut out_keys: Vec<i64> = Vec::with_capacity(keys.len());
+    let mut out_groups: Vec<Group> = Vec::with_capacity(n);
+    for g in order {
+        let Some(group) = slots[g].take() else { continue };
+        let same = !out_groups.is_empty() && out_keys[out_keys.len() - dims..] == *key(g);
+        match out_groups.last_mut() {
+            Some(last) if same => last.absorb(group, cap),
+            _ => {
+                out_keys.extend_from_slice(key(g));
+                out_groups.push(group);
             }
         }
-        position = end;
     }
-    let mut all: Vec<(Vec<i64>, Group)> = Vec::new();
-    for kept in lists {
-        for (row, group) in kept.keys.chunks_exact(dims).zip(kept.groups) {
-            all.push((row.to_vec(), group));
+    (out_keys, out_groups)
+}
+
+/// The skyline for four or more parties, by divide and conquer over the lexicographically
+/// descending order: a point can only be dominated by a point before it in that order, so the
+/// second half's frontier is filtered against the first half's with a k-d tree, and the first
+/// half's frontier is kept whole.
+fn skyline_split(dims: usize, keys: Vec<i64>, groups: Vec<Group>, cap: usize) -> Front {
+    let (keys, groups) = sorted_groups(dims, &keys, groups, cap);
+    let kept = split(dims, &keys, 0, groups.len());
+    let mut keep = vec![false; groups.len()];
+    for &g in &kept {
+        keep[g] = true;
+    }
+    let mut out_keys = Vec::with_capacity(kept.len() * dims);
+    let mut out_groups = Vec::with_capacity(kept.len());
+    for (g, group) in groups.into_iter().enumerate() {
+        if keep[g] {
+            out_keys.extend_from_slice(&keys[g * dims..(g + 1) * dims]);
+            out_groups.push(group);
         }
-    }
-    all.sort_by(|x, y| lex_desc(&x.0, &y.0));
-    let mut out_keys = Vec::with_capacity(all.len() * dims);
-    let mut out_groups = Vec::with_capacity(all.len());
-    for (row, group) in all {
-        out_keys.extend_from_slice(&row);
-        out_groups.push(group);
     }
     Front { dims, keys: out_keys, groups: out_groups }
 }
 
-/// Kept frontier groups of one origin, in order of decreasing key sum.
-#[derive(Default)]
-struct Kept {
-    keys: Vec<i64>,
-    sums: Vec<i128>,
-    groups: Vec<Group>,
+/// The frontier of rows `lo..hi` (lexicographically descending, distinct), as row indices in order.
+fn split(dims: usize, keys: &[i64], lo: usize, hi: usize) -> Vec<usize> {
+    let row = |g: usize| &keys[g * dims..(g + 1) * dims];
+    if hi - lo <= 64 {
+        let mut kept: Vec<usize> = Vec::new();
+        for g in lo..hi {
+            if !kept.iter().any(|&k| dominates(row(k), row(g))) {
+                kept.push(g);
+            }
+        }
+        return kept;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let mut left = split(dims, keys, lo, mid);
+    let right = split(dims, keys, mid, hi);
+    let left_rows: Vec<i64> = left.iter().flat_map(|&g| row(g).iter().copied()).collect();
+    let tree = KdTree::new(dims, &left_rows);
+    left.extend(right.into_iter().filter(|&g| !tree.dominated(row(g))));
+    left
 }
 
-impl Kept {
-    /// Whether a kept group dominates `candidate` (whose key sum is `sum`); only groups of larger
-    /// sum can.
-    fn dominates(&self, dims: usize, candidate: &[i64], sum: i128) -> bool {
-        let larger = self.sums.partition_point(|&kept| kept > sum);
-        let rows = &self.keys[..larger * dims];
-        match dims {
-            3 => rows.chunks_exact(3).any(|row| {
-                row[0] >= candidate[0] && row[1] >= candidate[1] && row[2] >= candidate[2]
-            }),
-            4 => rows.chunks_exact(4).any(|row| {
-                row[0] >= candidate[0]
-                    && row[1] >= candidate[1]
-                    && row[2] >= candidate[2]
-                    && row[3] >= candidate[3]
-            }),
-            _ => rows.chunks_exact(dims).any(|row| row.iter().zip(candidate).all(|(a, b)| a >= b)),
+/// Merges two frontiers of four or more parties: each side's groups are checked against a k-d
+/// tree of the other side's, then the survivors are merged in order (groups with equal keys on
+/// both sides are combined; neither side can dominate them).
+fn merge_trees(a: Front, b: Front, cap: usize) -> Front {
+    use rayon::prelude::*;
+    let dims = a.dims;
+    let survivors = |mine: &Front, theirs: &Front| -> Vec<bool> {
+        let tree = KdTree::new(dims, &theirs.keys);
+        let check = |g: usize| !tree.dominated(mine.keys(g));
+        if mine.len() > 4096 {
+            (0..mine.len()).into_par_iter().map(check).collect()
+        } else {
+            (0..mine.len()).map(check).collect()
         }
+    };
+    let keep_a = survivors(&a, &b);
+    let keep_b = survivors(&b, &a);
+    let mut keys = Vec::with_capacity(a.keys.len() + b.keys.len());
+    let mut groups = Vec::with_capacity(a.groups.len() + b.groups.len());
+    let a_keys = a.keys;
+    let b_keys = b.keys;
+    let mut ia = a.groups.into_iter().enumerate().filter(|(g, _)| keep_a[*g]).peekable();
+    let mut ib = b.groups.into_iter().enumerate().filter(|(g, _)| keep_b[*g]).peekable();
+    loop {
+        let order = match (ia.peek(), ib.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((x, _)), Some((y, _))) => {
+                lex_desc(&a_keys[x * dims..(x + 1) * dims], &b_keys[y * dims..(y + 1) * dims])
+            }
+        };
+        match order {
+            Ordering::Less => {
+                if let Some((g, group)) = ia.next() {
+                    keys.extend_from_slice(&a_keys[g * dims..(g + 1) * dims]);
+                    groups.push(group);
+                }
+            }
+            Ordering::Greater => {
+                if let Some((g, group)) = ib.next() {
+                    keys.extend_from_slice(&b_keys[g * dims..(g + 1) * dims]);
+                    groups.push(group);
+                }
+            }
+            Ordering::Equal => {
+                if let (Some((g, mut group)), Some((_, other))) = (ia.next(), ib.next()) {
+                    group.absorb(other, cap);
+                    keys.extend_from_slice(&a_keys[g * dims..(g + 1) * dims]);
+                    groups.push(group);
+                }
+            }
+        }
+    }
+    Front { dims, keys, groups }
+}
+
+/// A static k-d tree over rows of keys, answering "does some row dominate this one?"; each node
+/// keeps the largest key of its rows per party, and a subtree whose maxima fall short of the query
+/// in some party is skipped.
+struct KdTree<'a> {
+    dims: usize,
+    rows: &'a [i64],
+    order: Vec<u32>,
+    /// Per node: its range of `order`, and its children (`u32::MAX` for a leaf).
+    nodes: Vec<(u32, u32, u32, u32)>,
+    /// Per node, the maxima (`dims` keys).
+    maxima: Vec<i64>,
+}
+
+/// The most rows in a k-d tree leaf.
+const LEAF_ROWS: usize = 16;
+
+impl<'a> KdTree<'a> {
+    fn new(dims: usize, rows: &'a [i64]) -> KdTree<'a> {
+        let n = rows.len() / dims.max(1);
+        let mut tree = KdTree {
+            dims,
+            rows,
+            order: (0..n as u32).collect(),
+            nodes: Vec::new(),
+            maxima: Vec::new(),
+        };
+        if n > 0 {
+            tree.build(0, n, 0);
+        }
+        tree
+    }
+
+    fn build(&mut self, lo: usize, hi: usize, depth: usize) -> u32 {
+        let dims = self.dims;
+        let node = self.nodes.len();
+        self.nodes.push((lo as u32, hi as u32, u32::MAX, u32::MAX));
+        let start = self.maxima.len();
+        self.maxima.extend(std::iter::repeat_n(i64::MIN, dims));
+        for &row in &self.order[lo..hi] {
+            let row = row as usize;
+            for axis in 0..dims {
+                let value = self.rows[row * dims + axis];
+                if value > self.maxima[start + axis] {
+                    self.maxima[start + axis] = value;
+                }
+            }
+        }
+        if hi - lo > LEAF_ROWS {
+            let axis = depth % dims;
+            let mid = lo + (hi - lo) / 2;
+            let rows = self.rows;
+            self.order[lo..hi]
+                .select_nth_unstable_by_key(mid - lo, |&row| rows[row as usize * dims + axis]);
+            let left = self.build(lo, mid, depth + 1);
+            let right = self.build(mid, hi, depth + 1);
+            self.nodes[node].2 = left;
+            self.nodes[node].3 = right;
+        }
+        node as u32
+    }
+
+    /// Whether some row dominates `candidate`.
+    fn dominated(&self, candidate: &[i64]) -> bool {
+        if self.nodes.is_empty() {
+            return false;
+        }
+        let dims = self.dims;
+        let mut stack: Vec<u32> = Vec::with_capacity(64);
+        stack.push(0);
+        while let Some(node) = stack.pop() {
+            let node = node as usize;
+            let maxima = &self.maxima[node * dims..(node + 1) * dims];
+            if maxima.iter().zip(candidate).any(|(top, want)| top < want) {
+                continue;
+            }
+            let (lo, hi, left, right) = self.nodes[node];
+            if left == u32::MAX {
+                for &row in &self.order[lo as usize..hi as usize] {
+                    let row = row as usize;
+                    if dominates(&self.rows[row * dims..(row + 1) * dims], candidate) {
+                        return true;
+                    }
+                }
+            } else {
+                stack.push(right);
+                stack.push(left);
+            }
+        }
+        false
     }
 }
 
@@ -505,14 +735,26 @@ mod tests {
 
     #[test]
     fn chunked_frontiers_match_the_naive_one() {
-        for dims in 2..=4 {
-            for seed in 0..40u64 {
+        for dims in 2..=5 {
+            for seed in 0..300u64 {
                 let mut state = seed * 7 + dims as u64;
-                let n = 1 + (lcg(&mut state) % 60) as usize;
-                let range = 1 + lcg(&mut state) % 6;
+                // Small sets with many ties, larger ones (to reach the k-d tree paths), and sets
+                // where every point is nearly efficient (keys summing to about a constant).
+                let n = match seed % 3 {
+                    0 => 1 + (lcg(&mut state) % 60) as usize,
+                    _ => 100 + (lcg(&mut state) % 400) as usize,
+                };
+                let range = 1 + lcg(&mut state) % if seed % 3 == 0 { 6 } else { 40 };
+                let simplex = seed % 5 == 4;
                 let points: Vec<(Vec<i64>, u64)> = (0..n)
                     .map(|i| {
-                        ((0..dims).map(|_| (lcg(&mut state) % range) as i64).collect(), i as u64)
+                        let mut keys: Vec<i64> =
+                            (0..dims).map(|_| (lcg(&mut state) % range) as i64).collect();
+                        if simplex {
+                            let sum: i64 = keys[..dims - 1].iter().sum();
+                            keys[dims - 1] = 40 * dims as i64 - sum + (lcg(&mut state) % 3) as i64;
+                        }
+                        (keys, i as u64)
                     })
                     .collect();
                 let expected = naive(&points);
@@ -534,6 +776,7 @@ mod tests {
                     merged.count() as usize,
                     expected.iter().map(|(_, l)| l.len()).sum::<usize>()
                 );
+                assert_eq!(listed(&build(&points)), expected, "dims {dims} seed {seed}");
             }
         }
     }

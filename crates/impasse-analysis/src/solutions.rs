@@ -43,13 +43,13 @@ fn pick_float(front: &Front, objective: impl Fn(&[i64]) -> f64) -> Option<u64> {
         return None;
     }
     let threshold = best - RELATIVE_TOLERANCE * best.abs();
-    values.iter().position(|&value| value >= threshold).map(|g| front.groups()[g].first)
+    values.iter().position(|&value| value >= threshold).map(|g| front.groups()[g].first())
 }
 
 fn pick_exact(front: &Front, objective: impl Fn(&[i64]) -> i128) -> Option<u64> {
     let values: Vec<i128> = (0..front.len()).map(|g| objective(front.keys(g))).collect();
     let best = values.iter().copied().max()?;
-    values.iter().position(|&value| value == best).map(|g| front.groups()[g].first)
+    values.iter().position(|&value| value == best).map(|g| front.groups()[g].first())
 }
 
 /// The four solutions over the zone frontier `front` (keys after penalties), with reservation keys

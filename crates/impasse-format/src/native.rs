@@ -953,7 +953,7 @@ impl<'a> Checker<'a> {
             let node = checker.required(table, key, "an integer")?;
             let path = join(&table.path, key);
             let value = checker.integer(node, &path, "an integer")?;
-            if value.abs() > MAX_INTEGER_BOUND {
+            if value.unsigned_abs() > MAX_INTEGER_BOUND.unsigned_abs() {
                 checker.out_of_range(node, &path, "an integer between -2^53 and 2^53");
                 return None;
             }

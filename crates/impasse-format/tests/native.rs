@@ -887,3 +887,11 @@ proptest! {
         never_panics(&text);
     }
 }
+
+/// See: fuzz/regressions/native_toml/integer-min-i64.toml (negating i64::MIN overflowed).
+#[test]
+fn the_smallest_integer_bound_is_refused_without_overflow() {
+    let text = "format_version = 1\n[scenario]\nname = \"x\"\n[issues.n]\nname = \"n\"\ntype = \"integer\"\nmin = -9223372036854775808\nmax = 0\n";
+    let diagnostics = toml(text).expect_err("the bound is out of range");
+    assert!(diagnostics.to_string().contains("between -2^53 and 2^53"), "{diagnostics}");
+}

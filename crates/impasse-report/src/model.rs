@@ -125,7 +125,7 @@ pub struct ZoneReport {
 /// The four bargaining solutions (null when the zone is empty).
 #[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct SolutionsReport {
-    /// Nash bargaining solution.
+    /// Nash bargaining solution (utilities after red-line penalties, as in the zone).
     pub nash: Option<PointReport>,
     /// Kalai–Smorodinsky solution.
     pub kalai_smorodinsky: Option<PointReport>,
@@ -306,26 +306,26 @@ impl AnalysisReport {
             zone_pareto_frontier: analysis
                 .zone_frontier
                 .iter()
-                .map(|point| names.point(point))
+                .map(|point| names.net_point(point))
                 .collect(),
             zone_pareto_frontier_size: analysis.zone_frontier_size,
             solutions: SolutionsReport {
-                nash: analysis.solutions.nash.as_ref().map(|point| names.point(point)),
+                nash: analysis.solutions.nash.as_ref().map(|point| names.net_point(point)),
                 kalai_smorodinsky: analysis
                     .solutions
                     .kalai_smorodinsky
                     .as_ref()
-                    .map(|point| names.point(point)),
+                    .map(|point| names.net_point(point)),
                 egalitarian: analysis
                     .solutions
                     .egalitarian
                     .as_ref()
-                    .map(|point| names.point(point)),
+                    .map(|point| names.net_point(point)),
                 utilitarian: analysis
                     .solutions
                     .utilitarian
                     .as_ref()
-                    .map(|point| names.point(point)),
+                    .map(|point| names.net_point(point)),
             },
             proposals: analysis.proposals.iter().map(|score| names.proposal(score)).collect(),
             clashes: names.clashes(&analysis.clashes),
@@ -370,6 +370,16 @@ impl Names<'_> {
         PointReport {
             outcome: self.outcome(&point.outcome),
             utilities: self.utilities(&point.utilities),
+            count: point.count,
+        }
+    }
+
+    /// A point of the zone, with the utilities the parties actually get (after red-line
+    /// penalties).
+    pub(crate) fn net_point(&self, point: &Point) -> PointReport {
+        PointReport {
+            outcome: self.outcome(&point.outcome),
+            utilities: self.utilities(&point.net_utilities),
             count: point.count,
         }
     }

@@ -36,7 +36,7 @@ fn multi_chunk_scenarios_match_the_oracle() {
     let shapes: [(usize, &[u32]); 4] = [
         (2, &[8, 8, 8, 8, 8]),
         (3, &[6, 7, 8, 9, 10]),
-        (4, &[5, 6, 7, 8, 9, 1]),
+        (4, &[5, 6, 7, 8, 9, 2]),
         (2, &[2, 3, 4, 5, 6, 7, 8]),
     ];
     for (seed, (parties, radices)) in shapes.iter().enumerate() {
