@@ -140,8 +140,9 @@ pub struct ProposalScore {
     /// Per party, the lowest and highest utility over the proposal's completions (equal for a
     /// complete package), after red-line penalties.
     pub utilities: Vec<(f64, f64)>,
-    /// Per party, whether every completion (`Some(true)`), none (`Some(false)`) or some (`None`)
-    /// reaches the party's reservation value.
+    /// Per party, whether it accepts every completion (`Some(true)`), none (`Some(false)`) or some
+    /// (`None`): a party accepts a package that reaches its reservation value after penalties,
+    /// crosses none of its absolute red lines and meets its preconditions.
     pub acceptable: Vec<Option<bool>>,
     /// Red lines the proposal crosses in every completion (indices into the scenario's red lines).
     pub red_lines_crossed: Vec<usize>,

@@ -22,6 +22,8 @@ struct Evaluator<'a> {
     /// Red lines: condition, holder, cost.
     red_lines: Vec<(&'a Expr, usize, CrossingCost)>,
     preconditions: Vec<&'a Expr>,
+    /// The party demanding each precondition.
+    precondition_holders: Vec<usize>,
     reservation: &'a [i64],
 }
 
@@ -87,13 +89,21 @@ impl Evaluator<'_> {
         tally.seen = true;
         let mut hard_ok = true;
         let mut penalties = vec![0.0; self.utilities.len()];
+        // A party accepts only packages that cross none of its absolute red lines and meet its
+        // preconditions, whatever their utility.
+        let mut party_hard_ok = vec![true; self.utilities.len()];
         for (line, &(requires, party, cost)) in self.red_lines.iter().enumerate() {
             let crossed = !requires.eval(outcome);
             tally.cross_all[line] &= crossed;
             tally.cross_any[line] |= crossed;
             if crossed {
                 match cost {
-                    CrossingCost::Absolute => hard_ok = false,
+                    CrossingCost::Absolute => {
+                        hard_ok = false;
+                        if let Some(slot) = party_hard_ok.get_mut(party) {
+                            *slot = false;
+                        }
+                    }
                     CrossingCost::Penalty(amount) => {
                         if let Some(slot) = penalties.get_mut(party) {
                             *slot += amount;
@@ -102,8 +112,13 @@ impl Evaluator<'_> {
                 }
             }
         }
-        for (pre, requires) in self.preconditions.iter().enumerate() {
+        for (pre, (requires, holder)) in
+            self.preconditions.iter().zip(&self.precondition_holders).enumerate()
+        {
             let violated = !requires.eval(outcome);
+            if violated && let Some(slot) = party_hard_ok.get_mut(*holder) {
+                *slot = false;
+            }
             tally.violate_all[pre] &= violated;
             tally.violate_any[pre] |= violated;
             hard_ok &= !violated;
@@ -113,7 +128,7 @@ impl Evaluator<'_> {
             let net = utility.eval(outcome) - penalties[party];
             tally.min[party] = tally.min[party].min(net);
             tally.max[party] = tally.max[party].max(net);
-            let accepts = tie_key(net) >= self.reservation[party];
+            let accepts = party_hard_ok[party] && tie_key(net) >= self.reservation[party];
             tally.accept_all[party] &= accepts;
             tally.accept_any[party] |= accepts;
             everyone &= accepts;
@@ -155,6 +170,7 @@ fn score_limited(prepared: &Prepared<'_>, reservation: &[i64], limit: u128) -> V
             .map(|line| (&line.requires, line.party, line.cost))
             .collect(),
         preconditions: scenario.preconditions().iter().map(|pre| &pre.requires).collect(),
+        precondition_holders: scenario.preconditions().iter().map(|pre| pre.party).collect(),
         reservation,
     };
     let classes = Evaluator {
@@ -166,6 +182,7 @@ fn score_limited(prepared: &Prepared<'_>, reservation: &[i64], limit: u128) -> V
             .map(|(requires, line)| (requires, line.party, line.cost))
             .collect(),
         preconditions: prepared.preconditions.iter().collect(),
+        precondition_holders: scenario.preconditions().iter().map(|pre| pre.party).collect(),
         reservation,
     };
     scenario

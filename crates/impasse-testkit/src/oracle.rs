@@ -278,9 +278,21 @@ impl Oracle {
             .collect();
         let acceptable = (0..parties)
             .map(|i| {
+                // Party i accepts a package that reaches its reservation value and crosses none of
+                // its own absolute red lines or preconditions.
+                let own_hard_ok = |p: &Package| {
+                    scenario.red_lines().iter().all(|line| {
+                        line.party != i
+                            || line.cost != impasse_core::CrossingCost::Absolute
+                            || line.requires.eval(&p.outcome)
+                    }) && scenario
+                        .preconditions()
+                        .iter()
+                        .all(|pre| pre.party != i || pre.requires.eval(&p.outcome))
+                };
                 let ok = completions
                     .iter()
-                    .filter(|p| p.net_keys[i] >= self.reservation_keys[i])
+                    .filter(|p| p.net_keys[i] >= self.reservation_keys[i] && own_hard_ok(p))
                     .count();
                 if ok == completions.len() {
                     Some(true)
