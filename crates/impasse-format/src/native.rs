@@ -1348,18 +1348,31 @@ impl<'a> Checker<'a> {
         items
     }
 
+    /// The parts red lines and preconditions share: the holding party, a description and the
+    /// `requires` condition. Every problem is reported; `None` when the party or the condition is
+    /// unusable.
+    fn held_condition(
+        &mut self,
+        table: &Table<'_>,
+        decls: &Decls,
+        holder: &str,
+    ) -> Option<HeldCondition> {
+        let party = self
+            .required(table, "party", holder)
+            .and_then(|node| self.party_ref(node, &join(&table.path, "party"), decls));
+        let description = self.optional_string(table, "description");
+        let requires_node = self.required(table, "requires", "a condition (an expression string)");
+        let requires = requires_node
+            .and_then(|node| self.expression(node, &join(&table.path, "requires"), decls));
+        let source = requires_node.and_then(Node::as_str).unwrap_or_default().to_owned();
+        Some(HeldCondition { party: party?, description, source, requires: requires? })
+    }
+
     fn red_lines(&mut self, top: &Table<'_>, decls: &Decls) -> Vec<RedLine> {
         let mut lines = Vec::new();
         for (key, table) in self.named_items(top, "red_lines", "red lines") {
             self.keys(&table, RED_LINE_KEYS);
-            let party = self
-                .required(&table, "party", "the party that holds it")
-                .and_then(|node| self.party_ref(node, &join(&table.path, "party"), decls));
-            let description = self.optional_string(&table, "description");
-            let requires_node =
-                self.required(&table, "requires", "a condition (an expression string)");
-            let requires = requires_node
-                .and_then(|node| self.expression(node, &join(&table.path, "requires"), decls));
+            let held = self.held_condition(&table, decls, "the party that holds it");
             let cost = match table.get("cost") {
                 None => Some(CrossingCost::Absolute),
                 Some(node) => {
@@ -1382,8 +1395,9 @@ impl<'a> Checker<'a> {
                     }
                 }
             };
-            if let (Some(party), Some(requires), Some(cost)) = (party, requires, cost) {
-                let source = requires_node.and_then(Node::as_str).unwrap_or_default().to_owned();
+            if let (Some(HeldCondition { party, description, source, requires }), Some(cost)) =
+                (held, cost)
+            {
                 lines.push(RedLine {
                     id: key.name.clone(),
                     party,
@@ -1401,16 +1415,9 @@ impl<'a> Checker<'a> {
         let mut preconditions = Vec::new();
         for (key, table) in self.named_items(top, "preconditions", "preconditions") {
             self.keys(&table, PRECONDITION_KEYS);
-            let party = self
-                .required(&table, "party", "the party that demands it")
-                .and_then(|node| self.party_ref(node, &join(&table.path, "party"), decls));
-            let description = self.optional_string(&table, "description");
-            let requires_node =
-                self.required(&table, "requires", "a condition (an expression string)");
-            let requires = requires_node
-                .and_then(|node| self.expression(node, &join(&table.path, "requires"), decls));
-            if let (Some(party), Some(requires)) = (party, requires) {
-                let source = requires_node.and_then(Node::as_str).unwrap_or_default().to_owned();
+            if let Some(HeldCondition { party, description, source, requires }) =
+                self.held_condition(&table, decls, "the party that demands it")
+            {
                 preconditions.push(Precondition {
                     id: key.name.clone(),
                     party,
@@ -1736,4 +1743,12 @@ mod tests {
         assert_eq!(suggest("nmae", ["name", "description", "power"].into_iter()), Some("name"));
         assert_eq!(suggest("zzz", ["name"].into_iter()), None);
     }
+}
+
+/// A condition held by a party: what red lines and preconditions have in common.
+struct HeldCondition {
+    party: usize,
+    description: String,
+    source: String,
+    requires: Expr,
 }
