@@ -1716,6 +1716,14 @@ fn piecewise(points: &[(f64, f64)], x: f64) -> f64 {
     if x1 > x0 { y0 + (y1 - y0) * (x - x0) / (x1 - x0) } else { y1 }
 }
 
+/// A condition held by a party: what red lines and preconditions have in common.
+struct HeldCondition {
+    party: usize,
+    description: String,
+    source: String,
+    requires: Expr,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1743,12 +1751,4 @@ mod tests {
         assert_eq!(suggest("nmae", ["name", "description", "power"].into_iter()), Some("name"));
         assert_eq!(suggest("zzz", ["name"].into_iter()), None);
     }
-}
-
-/// A condition held by a party: what red lines and preconditions have in common.
-struct HeldCondition {
-    party: usize,
-    description: String,
-    source: String,
-    requires: Expr,
 }
