@@ -23,6 +23,93 @@ pub(crate) enum Command {
     /// Time loading and analysing a scenario in-process (best of several runs), for side-by-side
     /// benchmarks against other tools; prints JSON.
     Time(TimeArgs),
+    /// Run an automated negotiation between agents on a scenario (alternating offers or a
+    /// mediated single text) and report the agreement, the trace and the metrics.
+    Negotiate(NegotiateArgs),
+    /// Run a tournament of agents over scenarios, as configured in a TOML file; streams rows to
+    /// CSV and JSON Lines, resumes after an interruption, prints the ranking.
+    Tournament(TournamentArgs),
+}
+
+/// The negotiation protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProtocolArg {
+    /// Stacked alternating offers (NegMAS's SAO).
+    Sao,
+    /// Single-text mediated: a mediator proposes, parties vote.
+    Mediated,
+}
+
+/// How utilities are discounted over time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiscountMode {
+    /// GENIUS: u·d^t, t the relative time in [0, 1].
+    Genius,
+    /// NegMAS: u·d^step.
+    Negmas,
+}
+
+/// Arguments of `impasse negotiate`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct NegotiateArgs {
+    /// A scenario file (.toml or .json), a GENIUS domain folder or a GeniusWeb folder.
+    pub(crate) path: PathBuf,
+    /// One agent per party, in party order, comma-separated (e.g. boulware,conceder); run
+    /// `impasse negotiate --list-agents` for the names.
+    #[arg(long, value_delimiter = ',', required_unless_present = "list_agents")]
+    pub(crate) agents: Vec<String>,
+    /// List the built-in agents and exit.
+    #[arg(long)]
+    pub(crate) list_agents: bool,
+    /// Step deadline.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) steps: u32,
+    /// Wall-clock deadline in seconds (results then depend on the machine's speed).
+    #[arg(long)]
+    pub(crate) time_limit: Option<f64>,
+    /// Seed for agents and mediators that draw random numbers.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Run N independent negotiations (seeds S, S+1, …) and report their throughput.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) repetitions: u32,
+    /// The protocol.
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Sao)]
+    pub(crate) protocol: ProtocolArg,
+    /// Discount factor applied to the reported utilities (1 = none).
+    #[arg(long)]
+    pub(crate) discount: Option<f64>,
+    /// How the discount applies.
+    #[arg(long, value_enum, default_value_t = DiscountMode::Genius)]
+    pub(crate) discount_mode: DiscountMode,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+    /// Write the offer-by-offer trace to this file (CSV, or JSON when it ends in .json).
+    #[arg(long)]
+    pub(crate) trace: Option<PathBuf>,
+    /// Override a scenario parameter, e.g. `--set conflict.balance=0.3` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) overrides: Vec<Override>,
+    /// Worker threads for `--repetitions` (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+}
+
+/// Arguments of `impasse tournament`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TournamentArgs {
+    /// The tournament configuration (TOML; see docs/negotiation.md).
+    pub(crate) config: PathBuf,
+    /// Start over even if the output folder holds rows of another run.
+    #[arg(long)]
+    pub(crate) fresh: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub(crate) quiet: bool,
 }
 
 /// Arguments of `impasse time`.

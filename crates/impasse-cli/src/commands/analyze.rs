@@ -10,20 +10,9 @@ use impasse_report::{AnalysisReport, render_text};
 use crate::args::{AnalyzeArgs, OutputFormat};
 
 pub(crate) fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let scenario = match impasse_format::load_path(&args.path, &args.overrides) {
+    let scenario = match super::load(&args.path, &args.overrides)? {
         Ok(scenario) => scenario,
-        Err(diagnostics) => {
-            let mut stderr = std::io::stderr().lock();
-            writeln!(stderr, "{diagnostics}")?;
-            writeln!(
-                stderr,
-                "{} problem{} in {}",
-                diagnostics.len(),
-                if diagnostics.len() == 1 { "" } else { "s" },
-                args.path.display()
-            )?;
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let config = AnalysisConfig { max_outcomes: args.max_outcomes, ..AnalysisConfig::default() };
     let analysis = super::with_threads(args.threads, || analyze(&scenario, &config))?

@@ -1,17 +1,26 @@
 //! One module per subcommand.
 
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
+
+use impasse_core::Scenario;
+use impasse_format::Override;
 
 use crate::args::{Cli, Command};
 
 mod analyze;
+mod negotiate;
 mod time;
+mod tournament;
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Time(args) => time::run(&args),
+        Command::Negotiate(args) => negotiate::run(&args),
+        Command::Tournament(args) => tournament::run(&args),
     }
 }
 
@@ -26,6 +35,28 @@ pub(crate) fn with_threads<T: Send>(
         Some(threads) => {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
             Ok(pool.install(work))
+        }
+    }
+}
+
+/// Loads a scenario; on bad input prints every diagnostic and returns the exit code 2 as `Err`.
+pub(crate) fn load(
+    path: &Path,
+    overrides: &[Override],
+) -> anyhow::Result<Result<Scenario, ExitCode>> {
+    match impasse_format::load_path(path, overrides) {
+        Ok(scenario) => Ok(Ok(scenario)),
+        Err(diagnostics) => {
+            let mut stderr = std::io::stderr().lock();
+            writeln!(stderr, "{diagnostics}")?;
+            writeln!(
+                stderr,
+                "{} problem{} in {}",
+                diagnostics.len(),
+                if diagnostics.len() == 1 { "" } else { "s" },
+                path.display()
+            )?;
+            Ok(Err(ExitCode::from(2)))
         }
     }
 }

@@ -369,17 +369,22 @@ impl Agent for Estimating {
 }
 
 /// A red-line holder: it concedes over time (aspiration `1 − t^e`) down to its reservation value
-/// and no further, never offers or accepts a package that crosses one of its absolute red lines
-/// or fails one of its preconditions, and offers only packages that respect every party's declared
-/// absolute red lines and preconditions (red lines are public positions); among those just above
-/// its aspiration it offers the one its frequency models rate best for the others.
+/// and no further, and never offers or accepts a package that crosses one of its absolute red lines
+/// or fails one of its preconditions. It bargains under the scenario's model as common knowledge —
+/// the parties' declared red lines, preconditions and utilities are public, their reservation
+/// values private: it offers only packages that cross no party's absolute red line or
+/// precondition, and among those above its aspiration it offers the one whose worst-off other
+/// party does best (largest smallest normalised utility), so that as it concedes its offers move
+/// toward packages everyone can accept.
 #[derive(Clone, Debug)]
 pub struct RedLineHolder {
     profile: Arc<Profile>,
     curve: TimeBased,
-    others_forbid: Vec<Arc<Profile>>,
-    opponents: Opponents,
+    others: Vec<Arc<Profile>>,
 }
+
+/// Outcomes a red-line holder examines above its aspiration.
+const RED_LINE_CANDIDATES: usize = 4096;
 
 impl RedLineHolder {
     /// A red-line holder for party `me` with aspiration exponent `exponent`.
@@ -387,20 +392,28 @@ impl RedLineHolder {
         let profile = setting.profiles()[me].clone();
         RedLineHolder {
             curve: TimeBased::new(profile.clone(), exponent),
-            others_forbid: setting
+            others: setting
                 .profiles()
                 .iter()
                 .enumerate()
-                .filter(|&(p, prof)| p != me && prof.has_forbidden())
+                .filter(|&(p, _)| p != me)
                 .map(|(_, prof)| prof.clone())
                 .collect(),
-            opponents: Opponents::new(setting, me),
             profile,
         }
     }
 
-    fn publicly_possible(&self, outcome: u32) -> bool {
-        self.others_forbid.iter().all(|p| !p.is_forbidden(outcome))
+    /// The smallest normalised utility of the other parties, or `None` when the outcome crosses
+    /// one of their absolute red lines or preconditions.
+    fn worst_off(&self, outcome: u32) -> Option<f64> {
+        let mut worst = f64::INFINITY;
+        for other in &self.others {
+            if other.is_forbidden(outcome) {
+                return None;
+            }
+            worst = worst.min(normalised(other, outcome));
+        }
+        Some(worst)
     }
 }
 
@@ -416,35 +429,20 @@ impl Agent for RedLineHolder {
 
     fn propose(&mut self, state: &State) -> Option<u32> {
         let (lo, _) = self.curve.band(state.time);
-        let profile = self.profile.clone();
-        let window = lo + 0.05 * (profile.max() - profile.min());
-        let mut candidates = Vec::new();
+        let profile = &self.profile;
         let sorted = profile.sorted_acceptable();
-        let start = first_at_least(&profile, lo);
-        for &o in &sorted.outcomes()[start..sorted.n_rational()] {
-            if self.publicly_possible(o) {
-                candidates.push(o);
-                if candidates.len() >= CANDIDATES {
-                    break;
-                }
+        let start = first_at_least(profile, lo);
+        let end = sorted.n_rational().min(start + RED_LINE_CANDIDATES);
+        let mut best: Option<(f64, u32)> = None;
+        for &o in &sorted.outcomes()[start..end] {
+            if let Some(score) = self.worst_off(o)
+                && best.is_none_or(|(b, _)| score > b)
+            {
+                best = Some((score, o));
             }
         }
-        let opponents = &mut self.opponents;
-        let best = candidates.iter().copied().max_by(|&a, &b| {
-            let score = |o: u32, opponents: &mut Opponents| {
-                let within = profile.utility(o) <= window;
-                let estimate = opponents.estimate(o, normalised(&profile, o), f64::min);
-                if within { 1.0 + estimate } else { estimate }
-            };
-            let (sa, sb) = (score(a, opponents), score(b, opponents));
-            sa.total_cmp(&sb).then(b.cmp(&a))
-        });
         // Nothing publicly possible above the aspiration: hold the best acceptable package.
-        Some(best.or_else(|| sorted.best()).unwrap_or_else(|| profile.best()))
-    }
-
-    fn observe(&mut self, _state: &State, proposer: usize, offer: u32) {
-        self.opponents.observe(proposer, offer);
+        Some(best.map(|(_, o)| o).or_else(|| sorted.best()).unwrap_or_else(|| profile.best()))
     }
 
     fn vote(&mut self, state: &State, current: u32, proposal: u32) -> bool {
