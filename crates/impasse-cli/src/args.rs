@@ -53,7 +53,8 @@ pub(crate) enum DiscountMode {
 #[derive(Debug, clap::Args)]
 pub(crate) struct NegotiateArgs {
     /// A scenario file (.toml or .json), a GENIUS domain folder or a GeniusWeb folder.
-    pub(crate) path: PathBuf,
+    #[arg(required_unless_present = "list_agents")]
+    pub(crate) path: Option<PathBuf>,
     /// One agent per party, in party order, comma-separated (e.g. boulware,conceder); run
     /// `impasse negotiate --list-agents` for the names.
     #[arg(long, value_delimiter = ',', required_unless_present = "list_agents")]

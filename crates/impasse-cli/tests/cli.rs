@@ -151,3 +151,123 @@ fn huge_spaces_are_refused_clearly() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("above the limit"));
 }
+
+const HOLDERS: &str = "red-line-holder,red-line-holder,red-line-holder,red-line-holder,red-line-holder,red-line-holder";
+
+#[test]
+fn red_line_holders_stop_at_the_seed_clash_and_agree_once_the_balance_shifts() {
+    let report = json(&["negotiate", SEED, "--agents", HOLDERS]);
+    assert_eq!(report["agreement"], Value::Null);
+    assert_eq!(report["end"], "deadline");
+    let why = &report["why_no_agreement"];
+    assert_eq!(why["zone_of_agreement"], "empty");
+    let named: Vec<&str> = why["clashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c.as_array().unwrap().iter().map(|m| m["constraint"].as_str().unwrap()))
+        .collect();
+    assert!(
+        named.contains(&"withdrawal_first") && named.contains(&"hold_new_territories"),
+        "{named:?}"
+    );
+    let text = impasse(&["negotiate", SEED, "--agents", HOLDERS]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Why no agreement") && text.contains("withdrawal_first"), "{text}");
+    // Past the ripeness threshold (balance 0.311) the same agents agree, on a package every party
+    // accepts.
+    let report = json(&["negotiate", SEED, "--agents", HOLDERS, "--set", "conflict.balance=0.3"]);
+    assert_eq!(report["end"], "agreement");
+    let (u, r) =
+        (report["utilities"].as_object().unwrap(), report["reservation"].as_object().unwrap());
+    assert!(u.iter().all(|(p, v)| v.as_f64().unwrap() >= r[p].as_f64().unwrap()));
+    assert!(report["agreement"]["donbas"].is_string());
+}
+
+#[test]
+fn negotiate_reports_agreement_utilities_steps_and_trace() {
+    let folder = "crates/impasse-format/tests/data/genius/y2012/CameraB";
+    let report = json(&["negotiate", folder, "--agents", "boulware,conceder", "--steps", "100"]);
+    let trace = report["trace"].as_array().unwrap();
+    let steps = report["steps"].as_u64().unwrap();
+    assert!(report["agreement"].is_object());
+    assert_eq!(report["utilities"].as_object().unwrap().len(), 2);
+    // NegMAS's step count: the agreement's step plus one; offers alternate a, b, a, …
+    assert_eq!(trace.last().unwrap()["step"].as_u64().unwrap() + 1, steps);
+    assert_eq!(trace[0]["proposer"], "Camera_B_prof1");
+    assert_eq!(trace[1]["proposer"], "Camera_B_prof2");
+    assert_eq!(trace.len() as u64, report["offers"].as_u64().unwrap());
+    let agreed = &report["agreement"];
+    assert!(trace.iter().any(|t| &t["outcome"] == agreed));
+    // Repetitions report throughput; the trace goes to a file.
+    let path = temp_file("trace.csv", "");
+    let report = json(&[
+        "negotiate",
+        folder,
+        "--agents",
+        "linear,tft",
+        "--repetitions",
+        "20",
+        "--trace",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(report["throughput"]["repetitions"], 20);
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("step,time,proposer,outcome_index,Maker,"), "{csv}");
+    assert_eq!(csv.lines().count() as u64, report["offers"].as_u64().unwrap() + 1);
+}
+
+#[test]
+fn unknown_agents_and_wrong_counts_exit_2_listing_what_is_valid() {
+    let out = impasse(&["negotiate", SEED, "--agents", "bolware"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown agent 'bolware'") && err.contains("red-line-holder"), "{err}");
+    let out = impasse(&["negotiate", SEED, "--agents", "boulware,linear"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2 agents given for 6 parties (russia, usa, eu, ukraine, china, india)"),
+        "{err}"
+    );
+    let out = impasse(&["negotiate", "--list-agents"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("naive-tit-for-tat"));
+}
+
+#[test]
+fn tournaments_run_rank_and_reject_bad_configs() {
+    let dir = std::env::temp_dir().join(format!("impasse-tour-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let genius = repo().join("crates/impasse-format/tests/data/genius/y2012");
+    let config = dir.join("t.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "scenarios = [{:?}]\nagents = [\"boulware\", \"conceder\", \"random\"]\nrepetitions = 2\nsteps = 40\nseed = 1\noutput = \"out\"\n",
+            genius.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = impasse(&["tournament", config.to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("rank") && stdout.contains("boulware"), "{stdout}");
+    let rows = std::fs::read_to_string(dir.join("out/rows.jsonl")).unwrap();
+    let first = rows.clone();
+    // Running again finds every row done and redoes nothing.
+    let out = impasse(&["tournament", config.to_str().unwrap(), "--quiet"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ran 0 in"));
+    assert_eq!(std::fs::read_to_string(dir.join("out/rows.jsonl")).unwrap(), first);
+    // Bad configs.
+    std::fs::write(&config, "scenarios = [\"x\"]\nagents = [\"nope\"]\noutput = \"o\"\n").unwrap();
+    let out = impasse(&["tournament", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("valid agents: boulware"));
+    std::fs::write(&config, "scenarios = [\"missing\"]\nagents = [\"linear\"]\noutput = \"o\"\n")
+        .unwrap();
+    let out = impasse(&["tournament", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -50,7 +50,10 @@ pub(crate) fn run(args: &NegotiateArgs) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         };
-    let scenario = match super::load(&args.path, &args.overrides)? {
+    let Some(path) = &args.path else {
+        anyhow::bail!("a scenario path is needed");
+    };
+    let scenario = match super::load(path, &args.overrides)? {
         Ok(scenario) => Arc::new(scenario),
         Err(code) => return Ok(code),
     };
@@ -90,7 +93,7 @@ pub(crate) fn run(args: &NegotiateArgs) -> anyhow::Result<ExitCode> {
         (Some(d), DiscountMode::Negmas) => Discounting::PerStep(d),
     };
     let setting = Setting::from_scenario(scenario.clone())
-        .with_context(|| format!("cannot negotiate over {}", args.path.display()))?;
+        .with_context(|| format!("cannot negotiate over {}", path.display()))?;
     let one = |seed: u64, record: bool| -> NegotiationResult {
         let mut agents: Vec<_> = specs
             .iter()
