@@ -16,6 +16,10 @@
 //!
 //! Real-valued issues, evaluator types other than linear, aggregations other than `sum`, nested
 //! objectives and nested ufuns are refused with the file, line and column of the construct.
+//!
+//! [`GeniusSemantics::Negmas`] reads the same files the way NegMAS 0.16 does after
+//! `normalize(common_range=False)` (raw evaluations, then a per-issue rescaling to `[0, 1]`); see
+//! `negmas.rs` for the arithmetic, replicated operation for operation.
 //! `<agent>` placeholders, `similarity_function`/`criteria_function` blocks, `cost` and
 //! `description` attributes and `number_of_issues` are ignored.
 
@@ -33,6 +37,7 @@ use quick_xml::reader::Reader;
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::load::MAX_FILE_BYTES;
+use crate::negmas;
 
 /// The deepest element nesting accepted (GENIUS files nest about 8 deep).
 const MAX_DEPTH: usize = 64;
@@ -45,6 +50,28 @@ const MAX_RECTANGLE_WORDS: usize = 1 << 22;
 /// GENIUS's threshold below which a discrete issue's largest evaluation counts as zero.
 const GENIUS_EVAL_EPSILON: f64 = 0.00001;
 
+/// How the numbers of a GENIUS profile become utilities.
+///
+/// The two readings agree on the order of outcomes for one party only when every issue's largest
+/// evaluation is the same; in general they are different utility functions. See
+/// `docs/scenario-format.md` ("GENIUS semantics and NegMAS semantics").
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum GeniusSemantics {
+    /// GENIUS's own reading: each discrete evaluation divided by its issue's largest evaluation,
+    /// integer evaluators clamped to `[0, 1]`, `Σ w_i·eval_i` clamped to at most 1, the reservation
+    /// value as given. The default, and what [`load_genius_folder`] uses.
+    #[default]
+    Genius,
+    /// NegMAS 0.16's reading, `Scenario.from_genius_folder(path, ignore_discount=True)` followed by
+    /// `.normalize(common_range=False)`: raw evaluations (integer evaluators as
+    /// `slope·x + offset` on the raw value, unclamped), the values of `<weight>`s that match no issue
+    /// added as a constant, then each issue's value table rescaled to `[0, 1]`, the weights
+    /// re-weighted to sum to 1 and the reservation value mapped through the same affine map, with
+    /// NegMAS's floating-point operations in NegMAS's order. No cap. Linear-additive (discrete and
+    /// integer) profiles only; hyper-rectangle profiles are refused.
+    Negmas,
+}
+
 /// Loads a GENIUS domain folder: one domain XML and one profile XML per party.
 ///
 /// The folder's `*.xml` files are read in sorted file-name order and classified by their root
@@ -53,7 +80,19 @@ const GENIUS_EVAL_EPSILON: f64 = 0.00001;
 /// which need not be XML at all). The scenario is named after the folder, the parties after their
 /// profile files' stems. Files above 16 MiB, unreadable files, files that are not UTF-8 and `.xml`
 /// files that are not XML are reported.
+///
+/// Utilities follow GENIUS's semantics ([`GeniusSemantics::Genius`]); see
+/// [`load_genius_folder_with`] for NegMAS's.
 pub fn load_genius_folder(path: &Path) -> Result<Scenario, Diagnostics> {
+    load_genius_folder_with(path, GeniusSemantics::Genius)
+}
+
+/// Loads a GENIUS domain folder as [`load_genius_folder`] does, reading the profiles' numbers with
+/// `semantics`.
+pub fn load_genius_folder_with(
+    path: &Path,
+    semantics: GeniusSemantics,
+) -> Result<Scenario, Diagnostics> {
     let folder = path.display().to_string();
     let entries = match std::fs::read_dir(path) {
         Ok(entries) => entries,
@@ -172,7 +211,7 @@ pub fn load_genius_folder(path: &Path) -> Result<Scenario, Diagnostics> {
             .map(|(file, text)| (file.as_str(), text.as_str()))
             .collect();
         if let Some(domain) = domain {
-            match build(name, domain, &profile_refs) {
+            match build(name, domain, &profile_refs, semantics) {
                 Ok(scenario) if diags.is_empty() => return Ok(scenario),
                 Ok(_) => {}
                 Err(Diagnostics(more)) => diags.extend(more),
@@ -193,13 +232,23 @@ pub fn parse_genius(
     domain: (&str, &str),
     profiles: &[(&str, &str)],
 ) -> Result<Scenario, Diagnostics> {
-    build(stem_of(domain.0), domain, profiles)
+    build(stem_of(domain.0), domain, profiles, GeniusSemantics::Genius)
+}
+
+/// Builds a scenario from a GENIUS domain and its profiles as [`parse_genius`] does, reading the
+/// profiles' numbers with `semantics`.
+pub fn parse_genius_with(
+    domain: (&str, &str),
+    profiles: &[(&str, &str)],
+    semantics: GeniusSemantics,
+) -> Result<Scenario, Diagnostics> {
+    build(stem_of(domain.0), domain, profiles, semantics)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading files
 
-fn whole_file(file: &str, message: String) -> Diagnostic {
+pub(crate) fn whole_file(file: &str, message: String) -> Diagnostic {
     Diagnostic {
         file: file.to_owned(),
         line: 0,
@@ -210,7 +259,7 @@ fn whole_file(file: &str, message: String) -> Diagnostic {
     }
 }
 
-fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
     let meta =
         std::fs::metadata(path).map_err(|err| whole_file(file, format!("cannot read: {err}")))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -254,19 +303,19 @@ fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
     })
 }
 
-fn file_name_of(file: &str) -> String {
+pub(crate) fn file_name_of(file: &str) -> String {
     Path::new(file)
         .file_name()
         .map_or_else(|| file.to_owned(), |name| name.to_string_lossy().into_owned())
 }
 
-fn stem_of(file: &str) -> String {
+pub(crate) fn stem_of(file: &str) -> String {
     Path::new(file)
         .file_stem()
         .map_or_else(|| file.to_owned(), |stem| stem.to_string_lossy().into_owned())
 }
 
-fn folder_name(path: &Path) -> String {
+pub(crate) fn folder_name(path: &Path) -> String {
     if let Some(name) = path.file_name() {
         return name.to_string_lossy().into_owned();
     }
@@ -934,6 +983,7 @@ fn parse_profile(
     src: &Src,
     root: &Element,
     issues: &[DomainIssue],
+    semantics: GeniusSemantics,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Profile> {
     if root.name != "utility_space" {
@@ -979,7 +1029,16 @@ fn parse_profile(
     let nonlinear_element =
         objective.child("utility").or_else(|| objective.child("utility_function"));
     let utility = match nonlinear_element {
-        Some(el) => hyper_rectangles(src, el, issues, diags),
+        Some(el) if semantics == GeniusSemantics::Negmas => {
+            diags.push(src.diag(
+                el.at,
+                "hyper-rectangle (non-linear) profiles are not supported with NegMAS semantics",
+                "a linear-additive profile (<issue> evaluations and <weight>s), or GENIUS semantics",
+                format!("<{}>", el.name),
+            ));
+            None
+        }
+        Some(el) => hyper_rectangles(src, el, issues, diags).map(|utility| (utility, reservation)),
         None if root
             .attr("type")
             .is_some_and(|attr| attr.value.trim().eq_ignore_ascii_case("nonlinear")) =>
@@ -992,9 +1051,13 @@ fn parse_profile(
             ));
             None
         }
-        None => additive(src, objective, issues, &mut notes, diags),
+        None => match semantics {
+            GeniusSemantics::Genius => additive(src, objective, issues, &mut notes, diags)
+                .map(|utility| (utility, reservation)),
+            GeniusSemantics::Negmas => negmas_additive(src, objective, issues, reservation, diags),
+        },
     };
-    let utility = utility?;
+    let (utility, reservation) = utility?;
     (diags.len() == before).then_some(Profile { utility, reservation, discount, notes })
 }
 
@@ -1019,6 +1082,7 @@ fn single_value(
     required_number(src, first, "value", what, diags)
 }
 
+/// GENIUS's `AdditiveUtilitySpace`: `Σ w_i·eval_i`, clamped to at most 1.
 fn additive(
     src: &Src,
     objective: &Element,
@@ -1026,6 +1090,63 @@ fn additive(
     notes: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Utility> {
+    let (weights, tables) =
+        additive_parts(src, objective, issues, diags, |issue, el, diags| match &issue.kind {
+            DomainKind::Discrete(values) => discrete_evaluations(src, el, issue, values, diags)
+                .map(|evals| genius_table(&evals)),
+            DomainKind::Integer { min, max } => {
+                integer_table(src, el, issue, *min, *max, notes, diags)
+            }
+        })?;
+    Some(Utility::new(weights, tables).with_cap(Some(1.0)))
+}
+
+/// NegMAS's reading of an additive profile, normalised as `normalize(common_range=False)` does;
+/// returns the utility and the reservation value mapped through the same affine map.
+fn negmas_additive(
+    src: &Src,
+    objective: &Element,
+    issues: &[DomainIssue],
+    reservation: f64,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Utility, f64)> {
+    let (weights, funs) =
+        additive_parts(src, objective, issues, diags, |issue, el, diags| match &issue.kind {
+            DomainKind::Discrete(values) => {
+                discrete_evaluations(src, el, issue, values, diags).map(negmas::ValueFun::Table)
+            }
+            DomainKind::Integer { min, max } => {
+                negmas_integer_fun(src, el, issue, *min, *max, diags)
+            }
+        })?;
+    // NegMAS adds the value of every `<weight>` whose index is not an issue's as a constant, in
+    // document order, starting from 0.
+    let mut bias = 0.0;
+    for el in objective.children("weight") {
+        let index = el.attr("index").and_then(|attr| attr.value.trim().parse::<i64>().ok());
+        let value = el.attr("value").and_then(|attr| attr.value.trim().parse::<f64>().ok());
+        if let (Some(index), Some(value)) = (index, value)
+            && !issues.iter().any(|issue| issue.index == index)
+        {
+            bias += value;
+        }
+    }
+    let normalised = negmas::normalize(weights, funs, bias, reservation);
+    let utility = Utility::new(normalised.weights, normalised.tables).with_offset(normalised.bias);
+    Some((utility, normalised.reserved))
+}
+
+/// The checks common to both readings of an additive profile: one weight and one `<issue>` per
+/// domain issue, matching the domain's names and types. `per_issue` reads an issue's evaluations
+/// (it is called only when the profile declares the domain's type). Returns the weights and what
+/// `per_issue` made of each issue, in domain order, when nothing is wrong.
+fn additive_parts<T>(
+    src: &Src,
+    objective: &Element,
+    issues: &[DomainIssue],
+    diags: &mut Vec<Diagnostic>,
+    mut per_issue: impl FnMut(&DomainIssue, &Element, &mut Vec<Diagnostic>) -> Option<T>,
+) -> Option<(Vec<f64>, Vec<T>)> {
     let before = diags.len();
     // Per issue index, its weight (`None` when the `<weight>` is there but its value is not).
     let mut weights: BTreeMap<i64, Option<f64>> = BTreeMap::new();
@@ -1107,12 +1228,8 @@ fn additive(
         };
         let declared = issue_type(src, el, diags);
         let table = match (&issue.kind, declared) {
-            (DomainKind::Discrete(values), Some(IssueType::Discrete)) => {
-                discrete_table(src, el, issue, values, diags)
-            }
-            (DomainKind::Integer { min, max }, Some(IssueType::Integer)) => {
-                integer_table(src, el, issue, *min, *max, notes, diags)
-            }
+            (DomainKind::Discrete(_), Some(IssueType::Discrete))
+            | (DomainKind::Integer { .. }, Some(IssueType::Integer)) => per_issue(issue, el, diags),
             (_, None) => None,
             (kind, Some(declared)) => {
                 let domain_type = match kind {
@@ -1137,8 +1254,7 @@ fn additive(
             tables.push(table);
         }
     }
-    (diags.len() == before && tables.len() == issues.len())
-        .then(|| Utility::new(weight_list, tables).with_cap(Some(1.0)))
+    (diags.len() == before && tables.len() == issues.len()).then_some((weight_list, tables))
 }
 
 fn index_list(issues: &[DomainIssue]) -> String {
@@ -1171,8 +1287,19 @@ fn value_list(values: &[String]) -> String {
     out
 }
 
-/// GENIUS's `EvaluatorDiscrete`: evaluation divided by the issue's largest evaluation.
-fn discrete_table(
+/// GENIUS's `EvaluatorDiscrete`: each evaluation divided by the issue's largest evaluation (all 0
+/// when that is below 1e-5).
+fn genius_table(evals: &[f64]) -> Vec<f64> {
+    let max = evals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if max < GENIUS_EVAL_EPSILON {
+        vec![0.0; evals.len()]
+    } else {
+        evals.iter().map(|eval| eval / max).collect()
+    }
+}
+
+/// The raw `evaluation`s of a discrete issue's values, in the domain's order.
+fn discrete_evaluations(
     src: &Src,
     el: &Element,
     issue: &DomainIssue,
@@ -1231,26 +1358,18 @@ fn discrete_table(
     if diags.len() > before {
         return None;
     }
-    let table: Vec<f64> = evals.iter().map(|eval| eval.unwrap_or(0.0)).collect();
-    let max = table.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some(if max < GENIUS_EVAL_EPSILON {
-        vec![0.0; table.len()]
-    } else {
-        table.iter().map(|eval| eval / max).collect()
-    })
+    Some(evals.iter().map(|eval| eval.unwrap_or(0.0)).collect())
 }
 
-/// GENIUS's `EvaluatorInteger`: `clamp(slope·(v − lowerbound) + offset, 0, 1)`.
-fn integer_table(
+/// Reports an integer `<issue>` of a profile whose bounds, if given, differ from the domain's.
+fn check_profile_bounds(
     src: &Src,
     el: &Element,
     issue: &DomainIssue,
     min: i64,
     max: i64,
-    notes: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<f64>> {
-    let before = diags.len();
+) {
     let has_bounds = el.attr("lowerbound").is_some()
         || el.attr("upperbound").is_some()
         || el.child("range").is_some();
@@ -1265,6 +1384,76 @@ fn integer_table(
             format!("lowerbound={low}, upperbound={high}"),
         ));
     }
+}
+
+/// NegMAS's `make_fun_from_xml` for a linear `<evaluator>`: `x·slope + offset` on the raw value
+/// `x`, unclamped, with `offset` read from `offset` or `parameter0` (default 0) and `slope` from
+/// `slope` or `parameter1` (default 1); a zero offset makes a `LinearFun`, any other an `AffineFun`.
+fn negmas_integer_fun(
+    src: &Src,
+    el: &Element,
+    issue: &DomainIssue,
+    min: i64,
+    max: i64,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<negmas::ValueFun> {
+    let before = diags.len();
+    check_profile_bounds(src, el, issue, min, max, diags);
+    let Some(evaluator) = el.child("evaluator") else {
+        diags.push(src.diag(
+            el.at,
+            format!(
+                "integer issue {} has no evaluator, which NegMAS semantics do not support",
+                issue.describe()
+            ),
+            "<evaluator ftype=\"linear\" slope=\"…\" offset=\"…\"/>",
+            "no <evaluator>",
+        ));
+        return None;
+    };
+    match evaluator.attr("ftype") {
+        Some(ftype) if ftype.value == "linear" => {}
+        Some(ftype) => diags.push(src.diag(
+            ftype.value_at,
+            "unsupported evaluator type for an integer issue with NegMAS semantics",
+            "ftype=\"linear\"",
+            format!("ftype={:?}", ftype.value),
+        )),
+        None => diags.push(src.diag(
+            evaluator.at,
+            "<evaluator> has no `ftype` attribute (NegMAS requires one)",
+            "ftype=\"linear\"",
+            "no such attribute",
+        )),
+    }
+    let read = |names: [&str; 2], default: f64, what: &str, diags: &mut Vec<Diagnostic>| match names
+        .iter()
+        .find_map(|name| evaluator.attr(name))
+    {
+        Some(attr) => number(src, attr, what, diags),
+        None => Some(default),
+    };
+    let offset = read(["offset", "parameter0"], 0.0, "the evaluator's offset", diags);
+    let slope = read(["slope", "parameter1"], 1.0, "the evaluator's slope", diags);
+    if diags.len() > before {
+        return None;
+    }
+    let (offset, slope) = (offset?, slope?);
+    Some(negmas::ValueFun::Line { slope, bias: (offset != 0.0).then_some(offset), min, max })
+}
+
+/// GENIUS's `EvaluatorInteger`: `clamp(slope·(v − lowerbound) + offset, 0, 1)`.
+fn integer_table(
+    src: &Src,
+    el: &Element,
+    issue: &DomainIssue,
+    min: i64,
+    max: i64,
+    notes: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<f64>> {
+    let before = diags.len();
+    check_profile_bounds(src, el, issue, min, max, diags);
     let count = usize::try_from(issue.cardinality()).unwrap_or(0);
     let Some(evaluator) = el.child("evaluator") else {
         notes.push(format!(
@@ -1540,7 +1729,7 @@ fn bound_atom(
 // Assembly
 
 /// Makes `raw` into an identifier: ASCII letters, digits and `_`, starting with a letter.
-fn identifier(raw: &str, prefix: &str) -> String {
+pub(crate) fn identifier(raw: &str, prefix: &str) -> String {
     let mut out = String::new();
     for ch in raw.chars() {
         if ch.is_ascii_alphanumeric() {
@@ -1558,7 +1747,7 @@ fn identifier(raw: &str, prefix: &str) -> String {
     out
 }
 
-fn unique(id: String, taken: &mut Vec<String>) -> String {
+pub(crate) fn unique(id: String, taken: &mut Vec<String>) -> String {
     let mut candidate = id.clone();
     let mut suffix = 2u32;
     while taken.contains(&candidate) {
@@ -1573,6 +1762,7 @@ fn build(
     name: String,
     domain: (&str, &str),
     profiles: &[(&str, &str)],
+    semantics: GeniusSemantics,
 ) -> Result<Scenario, Diagnostics> {
     let mut diags = Vec::new();
     let domain_src = Src::new(domain.0, domain.1);
@@ -1612,7 +1802,7 @@ fn build(
         };
         match &issues {
             Some(issues) => {
-                if let Some(profile) = parse_profile(&src, &root, issues, &mut diags) {
+                if let Some(profile) = parse_profile(&src, &root, issues, semantics, &mut diags) {
                     parsed.push((file, profile));
                 }
             }

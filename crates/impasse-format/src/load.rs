@@ -1,11 +1,12 @@
-//! Reading a scenario from a path: a native file or a GENIUS folder.
+//! Reading a scenario from a path: a native file, a GENIUS folder or a GeniusWeb folder.
 
 use std::path::Path;
 
 use impasse_core::Scenario;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::genius::load_genius_folder;
+use crate::genius::{GeniusSemantics, load_genius_folder_with};
+use crate::geniusweb::{is_geniusweb_folder, load_geniusweb_folder};
 use crate::native::{NativeSyntax, parse_native};
 use crate::overrides::Override;
 
@@ -14,15 +15,23 @@ use crate::overrides::Override;
 pub enum InputKind {
     /// A native scenario file.
     Native(NativeSyntax),
-    /// A GENIUS domain folder.
+    /// A GENIUS domain folder (XML).
     GeniusFolder,
+    /// A GeniusWeb domain folder (JSON).
+    GeniusWebFolder,
 }
 
 impl InputKind {
-    /// Decides from the path: folders are GENIUS domains, `.json` files JSON, anything else TOML.
+    /// Decides from the path: a folder is a GeniusWeb domain when it holds `.json` files and either
+    /// no `.xml` file or a `.json` domain (an object with `issuesValues`), otherwise a GENIUS
+    /// domain; `.json` files are native JSON, anything else native TOML.
     pub fn of(path: &Path) -> InputKind {
         if path.is_dir() {
-            InputKind::GeniusFolder
+            if is_geniusweb_folder(path) {
+                InputKind::GeniusWebFolder
+            } else {
+                InputKind::GeniusFolder
+            }
         } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json")) {
             InputKind::Native(NativeSyntax::Json)
         } else {
@@ -34,8 +43,28 @@ impl InputKind {
 /// The largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Loads the scenario at `path` (a native file or a GENIUS folder), applying `overrides`.
+/// Loads the scenario at `path` (a native file, a GENIUS folder or a GeniusWeb folder), applying
+/// `overrides` to native files; GENIUS folders are read with GENIUS's semantics.
+///
+/// # Errors
+///
+/// Every problem found, located; overrides given for a folder are refused (they apply to native
+/// files only).
 pub fn load_path(path: &Path, overrides: &[Override]) -> Result<Scenario, Diagnostics> {
+    load_path_with(path, overrides, GeniusSemantics::Genius)
+}
+
+/// [`load_path`] with a choice of semantics for GENIUS folders ([`GeniusSemantics::Negmas`] reads
+/// them as NegMAS does).
+///
+/// # Errors
+///
+/// As [`load_path`].
+pub fn load_path_with(
+    path: &Path,
+    overrides: &[Override],
+    semantics: GeniusSemantics,
+) -> Result<Scenario, Diagnostics> {
     let file = path.display().to_string();
     let whole_file = |message: String| {
         Diagnostics(vec![Diagnostic {
@@ -47,8 +76,17 @@ pub fn load_path(path: &Path, overrides: &[Override]) -> Result<Scenario, Diagno
             found: String::new(),
         }])
     };
-    match InputKind::of(path) {
-        InputKind::GeniusFolder => load_genius_folder(path),
+    let kind = InputKind::of(path);
+    if !overrides.is_empty() && !matches!(kind, InputKind::Native(_)) {
+        return Err(whole_file(format!(
+            "--set overrides apply to native scenario files only; {} is a folder (GENIUS or \
+             GeniusWeb), read as it is",
+            path.display()
+        )));
+    }
+    match kind {
+        InputKind::GeniusFolder => load_genius_folder_with(path, semantics),
+        InputKind::GeniusWebFolder => load_geniusweb_folder(path),
         InputKind::Native(syntax) => {
             let meta =
                 std::fs::metadata(path).map_err(|err| whole_file(format!("cannot read: {err}")))?;

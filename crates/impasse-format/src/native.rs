@@ -158,7 +158,7 @@ pub fn parse_native(
     })
 }
 
-fn syntax_diagnostic(
+pub(crate) fn syntax_diagnostic(
     text: &str,
     file: &str,
     lines: &LineIndex<'_>,

@@ -8,7 +8,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use impasse_core::{IssueKind, Reservation, Scenario};
-use impasse_format::{Diagnostic, Diagnostics, load_genius_folder, parse_genius};
+use impasse_format::{
+    Diagnostic, Diagnostics, GeniusSemantics, load_genius_folder, load_genius_folder_with,
+    parse_genius, parse_genius_with,
+};
 use proptest::prelude::*;
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/genius-domains");
@@ -239,7 +242,7 @@ fn every_collected_domain_loads() {
 #[test]
 fn the_copied_fixtures_load_too() {
     let folders = domain_folders(Path::new(DATA));
-    assert_eq!(folders.len(), 4);
+    assert_eq!(folders.len(), 7);
     for folder in folders {
         load_genius_folder(&folder)
             .unwrap_or_else(|diags| panic!("{}:\n{diags}", folder.display()));
@@ -819,6 +822,78 @@ fn problems_in_several_files_are_all_reported() {
     let duplicate = find(&diags, "duplicate value \"red\"");
     let (line, column) = position_of(&domain, r#"<item index="2" value="red""#);
     assert_eq!(at(duplicate), (line, column + r#"<item index="2" value=""#.len() as u32));
+}
+
+// ---------------------------------------------------------------------------------------------
+// NegMAS semantics (the tables themselves are checked against NegMAS in `src/negmas.rs`)
+
+#[test]
+fn negmas_semantics_read_raw_integer_evaluators_without_clamping() {
+    let scenario = parse_genius_with(
+        ("dom.xml", DOMAIN),
+        &[("a.xml", PROFILE_A), ("b.xml", PROFILE_B)],
+        GeniusSemantics::Negmas,
+    );
+    // Profile B's integer issue uses utilityLowestValue/utilityHighestValue, which NegMAS ignores
+    // (slope 1, offset 0 on the raw value): accepted, and normalised like any line.
+    let scenario = scenario.unwrap_or_else(|diags| panic!("{diags}"));
+    let a = &scenario.parties()[0].utility;
+    assert_eq!(a.cap(), None);
+    // A: colour 4, 2 → 1, 0; size 0.25·v for v = 1..=5 → 0, 0.25, …, 1 after rescaling.
+    assert_eq!(a.values()[0], [1.0, 0.0]);
+    assert_eq!(a.values()[1], [0.0, 0.25, 0.5, 0.75, 1.0]);
+    // Weights 0.6·2 and 0.4·1, then divided by their sum 1.6.
+    assert!(close(a.weights()[0], 1.2 / 1.6) && close(a.weights()[1], 0.4 / 1.6));
+    // The reservation 0.3 goes through the same map: (0.3 − (0.6·2 + 0.4·0.25))/1.6.
+    let impasse_core::Reservation::Value(reserved) = scenario.parties()[0].reservation else {
+        panic!("a value")
+    };
+    assert!(close(reserved, (0.3 - (0.6 * 2.0 + 0.4 * 0.25)) / 1.6), "{reserved}");
+    // The same profile with GENIUS semantics is another function.
+    let genius = synthetic(PROFILE_A, PROFILE_B).expect("loads");
+    assert_ne!(genius.parties()[0].utility.values(), a.values());
+}
+
+#[test]
+fn negmas_semantics_refuse_what_negmas_cannot_read() {
+    let diags = load_genius_folder_with(&fixture("y2014/10issues"), GeniusSemantics::Negmas)
+        .expect_err("hyper-rectangles");
+    assert_eq!(diags.len(), 2, "one per profile:\n{diags}");
+    let diag = &diags.0[0];
+    assert_eq!(
+        diag.message,
+        "hyper-rectangle (non-linear) profiles are not supported with NegMAS semantics"
+    );
+    let text = read("y2014/10issues/profile-1.xml");
+    assert_eq!(at(diag), position_of(&text, "<utility "));
+
+    let bare = PROFILE_A.replace(r#"<evaluator ftype="linear" slope="0.25" offset="0"/>"#, "");
+    let diags = parse_genius_with(
+        ("dom.xml", DOMAIN),
+        &[("a.xml", &bare), ("b.xml", PROFILE_B)],
+        GeniusSemantics::Negmas,
+    )
+    .expect_err("no evaluator");
+    let diag = only(&diags);
+    assert!(diag.message.contains("has no evaluator, which NegMAS semantics do not support"));
+    assert_eq!(at(diag), position_of(&bare, "<issue index=\"2\""));
+
+    let untyped = PROFILE_A.replace(r#"ftype="linear" "#, "");
+    let diags = parse_genius_with(
+        ("dom.xml", DOMAIN),
+        &[("a.xml", &untyped), ("b.xml", PROFILE_B)],
+        GeniusSemantics::Negmas,
+    )
+    .expect_err("no ftype");
+    assert!(only(&diags).message.contains("no `ftype`"), "{diags}");
+}
+
+#[test]
+fn the_default_semantics_are_genius() {
+    assert_eq!(GeniusSemantics::default(), GeniusSemantics::Genius);
+    let with =
+        load_genius_folder_with(&fixture("y2012/CameraB"), GeniusSemantics::Genius).expect("loads");
+    assert_eq!(with, load("y2012/CameraB"));
 }
 
 // ---------------------------------------------------------------------------------------------
