@@ -29,6 +29,21 @@ pub(crate) enum Command {
     /// Run a tournament of agents over scenarios, as configured in a TOML file; streams rows to
     /// CSV and JSON Lines, resumes after an interruption, prints the ranking.
     Tournament(TournamentArgs),
+    /// Export a scenario to a GENIUS domain folder (domain XML and one profile XML per party).
+    Export(ExportArgs),
+}
+
+/// Arguments of `impasse export`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExportArgs {
+    /// A scenario file (.toml or .json), a GENIUS domain folder or a GeniusWeb folder.
+    pub(crate) path: PathBuf,
+    /// The folder to write (created if needed).
+    #[arg(long)]
+    pub(crate) to: PathBuf,
+    /// Override a scenario parameter before exporting (native files only, repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) overrides: Vec<Override>,
 }
 
 /// The negotiation protocol.
@@ -59,6 +74,9 @@ pub(crate) struct NegotiateArgs {
     /// `impasse negotiate --list-agents` for the names.
     #[arg(long, value_delimiter = ',', required_unless_present = "list_agents")]
     pub(crate) agents: Vec<String>,
+    /// How GENIUS folders are read: GENIUS's semantics or NegMAS's.
+    #[arg(long, value_enum, default_value_t = Semantics::Genius)]
+    pub(crate) genius_semantics: Semantics,
     /// List the built-in agents and exit.
     #[arg(long)]
     pub(crate) list_agents: bool,
@@ -118,12 +136,34 @@ pub(crate) struct TournamentArgs {
 pub(crate) struct TimeArgs {
     /// A scenario file (.toml or .json) or a GENIUS domain folder.
     pub(crate) path: PathBuf,
+    /// How GENIUS folders are read: GENIUS's semantics or NegMAS's.
+    #[arg(long, value_enum, default_value_t = Semantics::Genius)]
+    pub(crate) genius_semantics: Semantics,
     /// How many times to repeat each measurement (the best is reported).
     #[arg(long, default_value_t = 10)]
     pub(crate) repeat: u32,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub(crate) threads: Option<usize>,
+}
+
+/// How GENIUS folders are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Semantics {
+    /// GENIUS's own: each value's evaluation divided by its issue's largest (utilities in [0, 1]).
+    Genius,
+    /// NegMAS 0.16's: raw evaluations, each profile then normalised to [0, 1] as a whole
+    /// (`normalize(common_range=False)`), the reservation value mapped alike.
+    Negmas,
+}
+
+impl Semantics {
+    pub(crate) fn library(self) -> impasse_format::GeniusSemantics {
+        match self {
+            Semantics::Genius => impasse_format::GeniusSemantics::Genius,
+            Semantics::Negmas => impasse_format::GeniusSemantics::Negmas,
+        }
+    }
 }
 
 /// Output format.
@@ -140,6 +180,9 @@ pub(crate) enum OutputFormat {
 pub(crate) struct AnalyzeArgs {
     /// A scenario file (.toml or .json) or a GENIUS domain folder.
     pub(crate) path: PathBuf,
+    /// How GENIUS folders are read: GENIUS's semantics or NegMAS's.
+    #[arg(long, value_enum, default_value_t = Semantics::Genius)]
+    pub(crate) genius_semantics: Semantics,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,

@@ -72,6 +72,20 @@ pub struct TournamentConfig {
     /// The protocol.
     #[serde(default)]
     pub protocol: Protocol,
+    /// How GENIUS folders are read: `"genius"` (the default) or `"negmas"`.
+    #[serde(default)]
+    pub genius_semantics: GeniusMode,
+}
+
+/// How a tournament reads GENIUS folders (see `impasse_format::GeniusSemantics`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GeniusMode {
+    /// GENIUS's semantics.
+    #[default]
+    Genius,
+    /// NegMAS's semantics.
+    Negmas,
 }
 
 fn one() -> u32 {
@@ -95,7 +109,7 @@ impl TournamentConfig {
                 err.span().map(|span| line_col(text, span.start)).unwrap_or((0, 0));
             NegotiateError::Config(format!(
                 "{file}:{line}:{column}: {}; expected keys: scenarios, agents, repetitions, steps, \
-                 seed, output, protocol",
+                 seed, output, protocol, genius_semantics",
                 err.message()
             ))
         })?;

@@ -208,3 +208,57 @@ fn fixture_utilities_are_sorted_consistently_with_our_own_order() {
         }
     }
 }
+
+#[test]
+fn genius_folders_read_with_negmas_semantics_reproduce_the_fixtures_end_to_end() {
+    // The GENIUS folders of five fixture domains ship with impasse-format's tests: reading them
+    // with NegMAS's semantics must give NegMAS's utilities bit for bit, and the same negotiations.
+    let genius = Path::new(env!("CARGO_MANIFEST_DIR")).join("../impasse-format/tests/data/genius");
+    let mut checked = 0;
+    for fixture in fixtures(true) {
+        let folder = genius.join(&fixture.name);
+        if !folder.exists() {
+            continue;
+        }
+        let scenario = impasse_format::load_genius_folder_with(
+            &folder,
+            impasse_format::GeniusSemantics::Negmas,
+        )
+        .unwrap();
+        let imported = Setting::from_scenario(Arc::new(scenario)).unwrap();
+        let profiles: Vec<Profile> = imported
+            .profiles()
+            .iter()
+            .zip(fixture.setting.profiles())
+            .map(|(ours, theirs)| {
+                assert_eq!(ours.utilities(), theirs.utilities(), "{}: utilities", fixture.name);
+                assert_eq!(
+                    ours.reserved().to_bits(),
+                    theirs.reserved().to_bits(),
+                    "{}",
+                    fixture.name
+                );
+                let order = |s: &impasse_negotiate::Sorted| s.outcomes()[..s.n_rational()].to_vec();
+                Profile::with_orders(
+                    ours.utilities().to_vec(),
+                    ours.reserved(),
+                    Vec::new(),
+                    order(theirs.sorted_all()),
+                    Some(order(theirs.sorted_acceptable())),
+                )
+                .unwrap()
+            })
+            .collect();
+        let scenario = imported.scenario().unwrap().clone();
+        let end_to_end = Fixture {
+            name: fixture.name.clone(),
+            setting: Setting::with_profiles(scenario, profiles).unwrap(),
+            runs: fixture.runs.clone(),
+        };
+        for run in &end_to_end.runs {
+            replay(&end_to_end, run).unwrap();
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "five fixture domains have their GENIUS folders in the repository");
+}

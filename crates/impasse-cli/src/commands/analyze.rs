@@ -10,7 +10,8 @@ use impasse_report::{AnalysisReport, render_text};
 use crate::args::{AnalyzeArgs, OutputFormat};
 
 pub(crate) fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let scenario = match super::load(&args.path, &args.overrides)? {
+    let scenario = match super::load(&args.path, &args.overrides, args.genius_semantics.library())?
+    {
         Ok(scenario) => scenario,
         Err(code) => return Ok(code),
     };

@@ -10,6 +10,7 @@ use impasse_format::Override;
 use crate::args::{Cli, Command};
 
 mod analyze;
+mod export;
 mod negotiate;
 mod time;
 mod tournament;
@@ -21,6 +22,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Time(args) => time::run(&args),
         Command::Negotiate(args) => negotiate::run(&args),
         Command::Tournament(args) => tournament::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 
@@ -43,8 +45,9 @@ pub(crate) fn with_threads<T: Send>(
 pub(crate) fn load(
     path: &Path,
     overrides: &[Override],
+    semantics: impasse_format::GeniusSemantics,
 ) -> anyhow::Result<Result<Scenario, ExitCode>> {
-    match impasse_format::load_path(path, overrides) {
+    match impasse_format::load_path_with(path, overrides, semantics) {
         Ok(scenario) => Ok(Ok(scenario)),
         Err(diagnostics) => {
             let mut stderr = std::io::stderr().lock();

@@ -53,7 +53,7 @@ pub(crate) fn run(args: &NegotiateArgs) -> anyhow::Result<ExitCode> {
     let Some(path) = &args.path else {
         anyhow::bail!("a scenario path is needed");
     };
-    let scenario = match super::load(path, &args.overrides)? {
+    let scenario = match super::load(path, &args.overrides, args.genius_semantics.library())? {
         Ok(scenario) => Arc::new(scenario),
         Err(code) => return Ok(code),
     };

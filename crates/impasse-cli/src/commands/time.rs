@@ -15,7 +15,7 @@ use crate::args::TimeArgs;
 pub(crate) fn run(args: &TimeArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.repeat > 0, "--repeat must be at least 1");
     let config = AnalysisConfig::default();
-    let load = || impasse_format::load_path(&args.path, &[]);
+    let load = || impasse_format::load_path_with(&args.path, &[], args.genius_semantics.library());
     let (load_time, scenario) = best_of(args.repeat, load);
     let scenario = match scenario {
         Ok(scenario) => scenario,

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use impasse_negotiate::tournament::{Entry, Output, Summary, Tournament, TournamentConfig};
+use impasse_negotiate::tournament::{
+    Entry, GeniusMode, Output, Summary, Tournament, TournamentConfig,
+};
 use impasse_negotiate::{NegotiateError, Setting};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -33,6 +35,10 @@ pub(crate) fn run(args: &TournamentArgs) -> anyhow::Result<ExitCode> {
     };
     let base = args.config.parent().unwrap_or(Path::new(".")).to_owned();
     let specs = config.specs()?;
+    let semantics = match config.genius_semantics {
+        GeniusMode::Genius => impasse_format::GeniusSemantics::Genius,
+        GeniusMode::Negmas => impasse_format::GeniusSemantics::Negmas,
+    };
     // Find the scenarios.
     let mut found = Vec::new();
     for scenario in &config.scenarios {
@@ -53,7 +59,7 @@ pub(crate) fn run(args: &TournamentArgs) -> anyhow::Result<ExitCode> {
             found
                 .par_iter()
                 .map(|(name, path)| {
-                    let setting = impasse_format::load_path(path, &[])
+                    let setting = impasse_format::load_path_with(path, &[], semantics)
                         .map_err(|diags| {
                             format!(
                                 "{} problem(s), first: {}",
