@@ -3,7 +3,7 @@
 
 For each GENIUS domain listed below, this runs every ordered pair of
 {Boulware, Linear, Conceder, NaiveTitForTat} in NegMAS 0.16.0's SAOMechanism
-(for 100 and for 20 steps) and records, offer for offer, what NegMAS did:
+(for 100 and for 20 steps; every ordered triple, for 100 steps, on the three-party domain) and records, offer for offer, what NegMAS did:
 
 - the outcome space (issue names and values, in NegMAS's enumeration order);
 - each party's utility function exactly as NegMAS uses it: the domain is loaded
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import json
 import sys
 import warnings
@@ -66,7 +67,13 @@ DOMAINS = [
     "y2012/GroceryA",
     "y2012/AmsterdamB",
     "y2012/CameraB",
+    # Multilateral (stacked alternating offers with three parties): every ordered triple.
+    "y2015/group2-politics",
 ]
+
+#: Step deadlines per number of parties (the three-party domain is run for 100 steps only, to keep
+#: the fixture small).
+STEPS_FOR = {2: [100, 20], 3: [100]}
 
 AGENTS = {
     "boulware": BoulwareTBNegotiator,
@@ -74,8 +81,6 @@ AGENTS = {
     "conceder": ConcederTBNegotiator,
     "naive-tit-for-tat": NaiveTitForTatNegotiator,
 }
-
-STEPS = [100, 20]
 
 
 def outcome_index(outcome, issues) -> int:
@@ -108,11 +113,11 @@ def sorted_orders(ufun, outcomes):
     return [int(i) for i in everything], [int(i) for i in rational_sorted]
 
 
-def run(scenario, a, b, n_steps, issues):
+def run(scenario, agents, n_steps, issues):
     s = copy.deepcopy(scenario)
     m = SAOMechanism(outcome_space=s.outcome_space, n_steps=n_steps)
-    m.add(AGENTS[a](name="a"), ufun=s.ufuns[0])
-    m.add(AGENTS[b](name="b"), ufun=s.ufuns[1])
+    for k, agent in enumerate(agents):
+        m.add(AGENTS[agent](name=chr(ord("a") + k)), ufun=s.ufuns[k])
     st = m.run()
     # Every offer with the step it was made in, from the mechanism's history (`full_trace`
     # rewrites the step of its last element to the final step when it is the agreement).
@@ -128,7 +133,7 @@ def run(scenario, a, b, n_steps, issues):
                 ]
             )
     return {
-        "agents": [a, b],
+        "agents": list(agents),
         "n_steps": n_steps,
         "agreement": None if st.agreement is None else outcome_index(st.agreement, issues),
         "step": int(st.step),
@@ -157,20 +162,19 @@ def fixture(folder: Path, name: str):
             p["order_rational"] = rational
         parties.append(p)
     runs = []
-    for n_steps in STEPS:
-        for a in AGENTS:
-            for b in AGENTS:
-                record, m = run(scenario, a, b, n_steps, issues)
-                # The live inverters must hold the orders written above.
-                for k, neg in enumerate(m.negotiators):
-                    inv = getattr(getattr(neg, "_inverter", None), "recommender", None)
-                    inv = getattr(getattr(inv, "inv", None), "delegate", None)
-                    if inv is not None:
-                        key = "order_rational" if "order_rational" in parties[k] else "order_all"
-                        live = [outcome_index(o, issues) for o in inv.outcomes]
-                        n = len(parties[k][key])
-                        assert live[:n] == parties[k][key], f"{name}: inverter order differs"
-                runs.append(record)
+    for n_steps in STEPS_FOR[len(scenario.ufuns)]:
+        for agents in itertools.product(AGENTS, repeat=len(scenario.ufuns)):
+            record, m = run(scenario, agents, n_steps, issues)
+            # The live inverters must hold the orders written above.
+            for k, neg in enumerate(m.negotiators):
+                inv = getattr(getattr(neg, "_inverter", None), "recommender", None)
+                inv = getattr(getattr(inv, "inv", None), "delegate", None)
+                if inv is not None:
+                    key = "order_rational" if "order_rational" in parties[k] else "order_all"
+                    live = [outcome_index(o, issues) for o in inv.outcomes]
+                    n = len(parties[k][key])
+                    assert live[:n] == parties[k][key], f"{name}: inverter order differs"
+            runs.append(record)
     return {
         "domain": name,
         "negmas": negmas.__version__,

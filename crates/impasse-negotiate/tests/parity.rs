@@ -1,8 +1,9 @@
 //! Offer-for-offer parity with NegMAS 0.16.0.
 //!
 //! The fixtures in `tests/data/negmas-parity/` were produced by `bench/negmas_parity.py`: for 14
-//! GENIUS domains, every ordered pair of {Boulware, Linear, Conceder, NaiveTitForTat} for 100 and
-//! 20 steps, NegMAS's offers, agreement and `state.step`, with the utility functions exactly as
+//! bilateral GENIUS domains, every ordered pair of {Boulware, Linear, Conceder, NaiveTitForTat} for
+//! 100 and 20 steps, and for a three-party domain every ordered triple for 100 steps (stacked
+//! alternating offers), NegMAS's offers, agreement and `state.step`, with the utility functions exactly as
 //! NegMAS used them and the order NegMAS's inverter sorted the outcomes in (numpy's `argsort` is
 //! not stable, so the order among tied outcomes is NegMAS's own, platform-dependent choice). The
 //! test replays every negotiation and compares it offer for offer.
@@ -189,7 +190,8 @@ fn every_fixture_negotiation_matches_negmas_offer_for_offer() {
             }
         }
     }
-    assert!(total >= 10 * 16, "every ordered pair of four agents on ten domains");
+    assert!(total >= 10 * 16 + 64, "every ordered pair on ten domains, every triple on one");
+    assert!(fixtures.iter().any(|f| f.setting.parties().len() == 3), "a multilateral domain");
     assert!(
         failures.is_empty(),
         "{} of {total} negotiations ({offers} offers) differ from NegMAS:\n{}",
