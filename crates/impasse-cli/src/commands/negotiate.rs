@@ -116,30 +116,54 @@ pub(crate) fn run(args: &NegotiateArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    let started = Instant::now();
     let result = one(args.seed, true);
     let mut throughput = None;
     if args.repetitions > 1 {
         let start = Instant::now();
-        let results = super::with_threads(args.threads, || {
-            (0..u64::from(args.repetitions))
+        let n_parties = parties.len();
+        // Fixed chunks of runs, each summed in order, chunk sums added in order: the figures do
+        // not depend on the thread count, and no per-run result is kept.
+        const CHUNK: u64 = 1024;
+        let total = u64::from(args.repetitions);
+        let chunks = super::with_threads(args.threads, || {
+            (0..total.div_ceil(CHUNK))
                 .into_par_iter()
-                .map(|k| one(args.seed.wrapping_add(k), false))
+                .map(|chunk| {
+                    let mut acc = (0u64, 0u64, 0u64, vec![0.0; n_parties]);
+                    for k in chunk * CHUNK..((chunk + 1) * CHUNK).min(total) {
+                        let r = one(args.seed.wrapping_add(k), false);
+                        acc.0 += 1;
+                        acc.1 += u64::from(r.agreement.is_some());
+                        acc.2 += u64::from(r.steps);
+                        for (sum, u) in acc.3.iter_mut().zip(&r.utilities) {
+                            *sum += u;
+                        }
+                    }
+                    acc
+                })
                 .collect::<Vec<_>>()
         })?;
+        let (mut runs, mut agreements, mut steps, mut sums) =
+            (0u64, 0u64, 0u64, vec![0.0; n_parties]);
+        for (r, a, s, u) in chunks {
+            runs += r;
+            agreements += a;
+            steps += s;
+            for (x, y) in sums.iter_mut().zip(&u) {
+                *x += y;
+            }
+        }
         let seconds = start.elapsed().as_secs_f64();
-        let agreements = results.iter().filter(|r| r.agreement.is_some()).count();
         throughput = Some(json!({
-            "repetitions": args.repetitions,
+            "repetitions": runs,
             "seconds": seconds,
-            "negotiations_per_second": f64::from(args.repetitions) / seconds,
-            "agreement_rate": agreements as f64 / f64::from(args.repetitions),
-            "mean_utilities": (0..parties.len())
-                .map(|p| results.iter().map(|r| r.utilities[p]).sum::<f64>() / results.len() as f64)
-                .collect::<Vec<_>>(),
+            "negotiations_per_second": runs as f64 / seconds,
+            "steps_per_second": steps as f64 / seconds,
+            "mean_steps": steps as f64 / runs as f64,
+            "agreement_rate": agreements as f64 / runs as f64,
+            "mean_utilities": sums.iter().map(|s| s / runs as f64).collect::<Vec<_>>(),
         }));
     }
-    let _ = started;
     let reference = Reference::new(&setting);
     let metrics = Metrics::new(&result, &reference);
     let why = if result.agreement.is_none() { Some(why_not(&scenario)?) } else { None };

@@ -116,18 +116,35 @@ impl Opponents {
 
     /// Per opponent, the estimated utility of `offer` (in `[0, 1]`), combined by `combine`.
     fn estimate(&mut self, offer: u32, own_normalised: f64, combine: fn(f64, f64) -> f64) -> f64 {
-        self.space.decode(u64::from(offer), &mut self.buffer);
+        let mut values = std::mem::take(&mut self.buffer);
+        self.space.decode(u64::from(offer), &mut values);
+        let estimate = self.estimate_values(&values, own_normalised, combine);
+        self.buffer = values;
+        estimate
+    }
+
+    /// As [`Opponents::estimate`], for an outcome given by its value indices.
+    fn estimate_values(
+        &self,
+        values: &[u32],
+        own_normalised: f64,
+        combine: fn(f64, f64) -> f64,
+    ) -> f64 {
         let mut acc: Option<f64> = None;
         for (party, model) in self.models.iter().enumerate() {
             if party == self.me {
                 continue;
             }
             let alpha = f64::from(model.observed()) / (f64::from(model.observed()) + 3.0);
-            let estimate =
-                alpha * model.eval(&self.buffer) + (1.0 - alpha) * (1.0 - own_normalised);
+            let estimate = alpha * model.eval(values) + (1.0 - alpha) * (1.0 - own_normalised);
             acc = Some(acc.map_or(estimate, |a| combine(a, estimate)));
         }
         acc.unwrap_or(1.0)
+    }
+
+    /// Offers observed so far, from all opponents.
+    fn observed(&self) -> u32 {
+        self.models.iter().map(FrequencyModel::observed).sum()
     }
 }
 
@@ -170,6 +187,8 @@ pub struct HardHeaded {
     opponents: Opponents,
     floor: f64,
     best_received: Option<u32>,
+    /// The next offer computed at (step, offers observed), reused within a step.
+    memo: Option<(u32, u32, u32)>,
 }
 
 impl HardHeaded {
@@ -184,6 +203,7 @@ impl HardHeaded {
             profile,
             floor,
             best_received: None,
+            memo: None,
         }
     }
 
@@ -191,7 +211,20 @@ impl HardHeaded {
         self.curve.band(t).0.max(self.floor)
     }
 
-    fn next_offer(&mut self, t: f64) -> u32 {
+    fn next_offer(&mut self, state: &State) -> u32 {
+        let observed = self.opponents.observed();
+        if let Some((step, seen, offer)) = self.memo
+            && step == state.step
+            && seen == observed
+        {
+            return offer;
+        }
+        let offer = self.compute_next_offer(state.time);
+        self.memo = Some((state.step, observed, offer));
+        offer
+    }
+
+    fn compute_next_offer(&mut self, t: f64) -> u32 {
         let target = self.target(t);
         if let Some(best) = self.best_received
             && self.profile.utility(best) >= target
@@ -219,7 +252,7 @@ impl Agent for HardHeaded {
             return Response::Reject;
         }
         let u = self.profile.utility(offer);
-        let next = self.next_offer(state.time);
+        let next = self.next_offer(state);
         if u >= self.target(state.time) || u >= self.profile.utility(next) {
             Response::Accept
         } else {
@@ -228,7 +261,7 @@ impl Agent for HardHeaded {
     }
 
     fn propose(&mut self, state: &State) -> Option<u32> {
-        Some(self.next_offer(state.time))
+        Some(self.next_offer(state))
     }
 
     fn observe(&mut self, _state: &State, proposer: usize, offer: u32) {
@@ -265,7 +298,8 @@ pub struct Estimating {
     aim: Aim,
     exponent: f64,
     nash: Option<u32>,
-    refreshed_at: Option<u32>,
+    /// The step of the last estimate and the offers observed then.
+    refreshed_at: Option<(u32, u32)>,
 }
 
 impl Estimating {
@@ -295,25 +329,35 @@ impl Estimating {
         }
     }
 
-    /// The Nash solution of the estimated game over the agent's acceptable outcomes.
+    /// The Nash solution of the estimated game over the agent's acceptable outcomes, recomputed
+    /// at most every 5 steps and only when new offers were observed.
     fn estimated_nash(&mut self, step: u32) -> u32 {
-        let stale = self.refreshed_at.is_none_or(|at| step >= at + 5 || step < at);
-        if let (Some(nash), false) = (self.nash, stale) {
+        let observed = self.opponents.observed();
+        let fresh = self
+            .refreshed_at
+            .is_some_and(|(at, seen)| (step >= at && step < at + 5) || seen == observed);
+        if let (Some(nash), true) = (self.nash, fresh) {
             return nash;
         }
-        let profile = self.profile.clone();
-        let sorted = profile.sorted_acceptable();
+        let profile = &self.profile;
         let mut best: Option<(f64, u32)> = None;
-        for &o in &sorted.outcomes()[..sorted.n_rational()] {
+        let n = u64::from(profile.utilities().len() as u32);
+        let mut outcomes = self.opponents.space.range(0, n);
+        while let Some((index, values)) = outcomes.next_outcome() {
+            let o = index as u32;
+            if !profile.is_acceptable(o) {
+                continue;
+            }
             let gain = profile.utility(o) - profile.reserved();
-            let product = gain * self.opponents.estimate(o, normalised(&profile, o), |a, b| a * b);
+            let product =
+                gain * self.opponents.estimate_values(values, normalised(profile, o), |a, b| a * b);
             if best.is_none_or(|(b, _)| product > b) {
                 best = Some((product, o));
             }
         }
         let nash = best.map_or(profile.best(), |(_, o)| o);
         self.nash = Some(nash);
-        self.refreshed_at = Some(step);
+        self.refreshed_at = Some((step, observed));
         nash
     }
 
