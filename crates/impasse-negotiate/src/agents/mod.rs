@@ -69,8 +69,8 @@ pub const BUILT_IN: &[AgentSpec] = &[
 
 impl AgentSpec {
     /// Builds the agent for party `me` of a setting; `seed` drives agents that draw random numbers.
-    pub fn build(&self, setting: &Setting, me: usize, seed: u64) -> Box<dyn Agent> {
-        let profile = setting.profiles()[me].clone();
+    pub fn build<'a>(&self, setting: &'a Setting, me: usize, seed: u64) -> Box<dyn Agent + 'a> {
+        let profile: &'a crate::Profile = &setting.profiles()[me];
         match *self {
             AgentSpec::TimeBased(e) => Box::new(TimeBased::new(profile, e)),
             AgentSpec::NaiveTitForTat => Box::new(NaiveTitForTat::new(profile)),
@@ -91,14 +91,14 @@ impl AgentSpec {
 impl fmt::Display for AgentSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            AgentSpec::TimeBased(e) if e == 4.0 => f.write_str("boulware"),
-            AgentSpec::TimeBased(e) if e == 1.0 => f.write_str("linear"),
-            AgentSpec::TimeBased(e) if e == 0.25 => f.write_str("conceder"),
+            AgentSpec::TimeBased(4.0) => f.write_str("boulware"),
+            AgentSpec::TimeBased(1.0) => f.write_str("linear"),
+            AgentSpec::TimeBased(0.25) => f.write_str("conceder"),
             AgentSpec::TimeBased(e) => write!(f, "time-based:{e}"),
             AgentSpec::NaiveTitForTat => f.write_str("naive-tit-for-tat"),
             AgentSpec::HardHeaded => f.write_str("hardheaded"),
             AgentSpec::Random => f.write_str("random"),
-            AgentSpec::RedLineHolder(e) if e == 1.0 => f.write_str("red-line-holder"),
+            AgentSpec::RedLineHolder(1.0) => f.write_str("red-line-holder"),
             AgentSpec::RedLineHolder(e) => write!(f, "red-line-holder:{e}"),
             AgentSpec::OpponentModel => f.write_str("opponent-model"),
             AgentSpec::Nash => f.write_str("nash"),

@@ -1,8 +1,6 @@
 //! Agents that model their opponents: HardHeaded-style, opponent-modelling (estimated Nash), the
 //! analysis-backed Nash agent and the red-line holder; and the frequency model they share.
 
-use std::sync::Arc;
-
 use impasse_core::OutcomeSpace;
 
 use crate::agent::{Agent, Response, State};
@@ -181,9 +179,9 @@ fn best_above(profile: &Profile, lo: f64, mut score: impl FnMut(u32) -> f64) -> 
 /// best for the opponents, offers back the opponents' best offer once that reaches its
 /// aspiration, and accepts an offer at least as good as its aspiration or as its next offer.
 #[derive(Clone, Debug)]
-pub struct HardHeaded {
-    profile: Arc<Profile>,
-    curve: TimeBased,
+pub struct HardHeaded<'a> {
+    profile: &'a Profile,
+    curve: TimeBased<'a>,
     opponents: Opponents,
     floor: f64,
     best_received: Option<u32>,
@@ -191,14 +189,14 @@ pub struct HardHeaded {
     memo: Option<(u32, u32, u32)>,
 }
 
-impl HardHeaded {
+impl<'a> HardHeaded<'a> {
     /// A HardHeaded-style agent for party `me`.
-    pub fn new(setting: &Setting, me: usize) -> HardHeaded {
-        let profile = setting.profiles()[me].clone();
+    pub fn new(setting: &'a Setting, me: usize) -> HardHeaded<'a> {
+        let profile: &'a Profile = &setting.profiles()[me];
         let lo = profile.min().max(profile.reserved());
         let floor = lo + 0.585 * (profile.max() - lo);
         HardHeaded {
-            curve: TimeBased::new(profile.clone(), 20.0),
+            curve: TimeBased::new(profile, 20.0),
             opponents: Opponents::new(setting, me),
             profile,
             floor,
@@ -233,19 +231,19 @@ impl HardHeaded {
             return best;
         }
         let window = target + 0.02 * (self.profile.max() - self.profile.min());
-        let profile = self.profile.clone();
+        let profile = self.profile;
         let opponents = &mut self.opponents;
-        best_above(&profile, target, |o| {
+        best_above(profile, target, |o| {
             let own = profile.utility(o);
             let within = own <= window;
-            let estimate = opponents.estimate(o, normalised(&profile, o), f64::min);
+            let estimate = opponents.estimate(o, normalised(profile, o), f64::min);
             if within { 1.0 + estimate } else { estimate - own }
         })
         .unwrap_or_else(|| self.profile.best())
     }
 }
 
-impl Agent for HardHeaded {
+impl Agent for HardHeaded<'_> {
     fn respond(&mut self, state: &State, offer: u32) -> Response {
         if self.profile.is_forbidden(offer) || self.profile.utility(offer) < self.profile.reserved()
         {
@@ -292,8 +290,8 @@ enum Aim {
 /// An agent that estimates the other parties' utilities with frequency models and bargains over
 /// the estimated game.
 #[derive(Clone, Debug)]
-pub struct Estimating {
-    profile: Arc<Profile>,
+pub struct Estimating<'a> {
+    profile: &'a Profile,
     opponents: Opponents,
     aim: Aim,
     exponent: f64,
@@ -302,11 +300,11 @@ pub struct Estimating {
     refreshed_at: Option<(u32, u32)>,
 }
 
-impl Estimating {
+impl<'a> Estimating<'a> {
     /// The opponent-modelling agent: it concedes (aspiration exponent `exponent`) from its best
     /// outcome toward its utility at the estimated Nash point, and offers, among the outcomes just
     /// above its aspiration, the one with the largest estimated Nash product.
-    pub fn opponent_model(setting: &Setting, me: usize, exponent: f64) -> Estimating {
+    pub fn opponent_model(setting: &'a Setting, me: usize, exponent: f64) -> Estimating<'a> {
         Estimating::new(setting, me, Aim::TowardNash, exponent)
     }
 
@@ -314,13 +312,13 @@ impl Estimating {
     /// utilities and the estimated others', reservation values as disagreement point), recomputed
     /// as it learns, and accepts what gives it at least its utility there, less a margin that
     /// grows toward the deadline (`t^exponent` of its gain over its reservation value).
-    pub fn nash(setting: &Setting, me: usize, exponent: f64) -> Estimating {
+    pub fn nash(setting: &'a Setting, me: usize, exponent: f64) -> Estimating<'a> {
         Estimating::new(setting, me, Aim::Nash, exponent)
     }
 
-    fn new(setting: &Setting, me: usize, aim: Aim, exponent: f64) -> Estimating {
+    fn new(setting: &'a Setting, me: usize, aim: Aim, exponent: f64) -> Estimating<'a> {
         Estimating {
-            profile: setting.profiles()[me].clone(),
+            profile: &setting.profiles()[me],
             opponents: Opponents::new(setting, me),
             aim,
             exponent,
@@ -339,7 +337,7 @@ impl Estimating {
         if let (Some(nash), true) = (self.nash, fresh) {
             return nash;
         }
-        let profile = &self.profile;
+        let profile = self.profile;
         let mut best: Option<(f64, u32)> = None;
         let n = u64::from(profile.utilities().len() as u32);
         let mut outcomes = self.opponents.space.range(0, n);
@@ -374,7 +372,7 @@ impl Estimating {
     }
 }
 
-impl Agent for Estimating {
+impl Agent for Estimating<'_> {
     fn respond(&mut self, state: &State, offer: u32) -> Response {
         if !self.profile.is_acceptable(offer) {
             return Response::Reject;
@@ -392,11 +390,11 @@ impl Agent for Estimating {
             return Some(nash);
         }
         let target = self.threshold(state);
-        let profile = self.profile.clone();
+        let profile = self.profile;
         let opponents = &mut self.opponents;
-        let offer = best_above(&profile, target, |o| {
+        let offer = best_above(profile, target, |o| {
             let gain = profile.utility(o) - profile.reserved();
-            gain * opponents.estimate(o, normalised(&profile, o), |a, b| a * b)
+            gain * opponents.estimate(o, normalised(profile, o), |a, b| a * b)
         });
         Some(offer.unwrap_or(nash))
     }
@@ -421,27 +419,27 @@ impl Agent for Estimating {
 /// party does best (largest smallest normalised utility), so that as it concedes its offers move
 /// toward packages everyone can accept.
 #[derive(Clone, Debug)]
-pub struct RedLineHolder {
-    profile: Arc<Profile>,
-    curve: TimeBased,
-    others: Vec<Arc<Profile>>,
+pub struct RedLineHolder<'a> {
+    profile: &'a Profile,
+    curve: TimeBased<'a>,
+    others: Vec<&'a Profile>,
 }
 
 /// Outcomes a red-line holder examines above its aspiration.
 const RED_LINE_CANDIDATES: usize = 4096;
 
-impl RedLineHolder {
+impl<'a> RedLineHolder<'a> {
     /// A red-line holder for party `me` with aspiration exponent `exponent`.
-    pub fn new(setting: &Setting, me: usize, exponent: f64) -> RedLineHolder {
-        let profile = setting.profiles()[me].clone();
+    pub fn new(setting: &'a Setting, me: usize, exponent: f64) -> RedLineHolder<'a> {
+        let profile: &'a Profile = &setting.profiles()[me];
         RedLineHolder {
-            curve: TimeBased::new(profile.clone(), exponent),
+            curve: TimeBased::new(profile, exponent),
             others: setting
                 .profiles()
                 .iter()
                 .enumerate()
                 .filter(|&(p, _)| p != me)
-                .map(|(_, prof)| prof.clone())
+                .map(|(_, prof)| &**prof)
                 .collect(),
             profile,
         }
@@ -461,7 +459,7 @@ impl RedLineHolder {
     }
 }
 
-impl Agent for RedLineHolder {
+impl Agent for RedLineHolder<'_> {
     fn respond(&mut self, state: &State, offer: u32) -> Response {
         let (lo, _) = self.curve.band(state.time);
         if self.profile.is_acceptable(offer) && self.profile.utility(offer) >= lo {
@@ -473,7 +471,7 @@ impl Agent for RedLineHolder {
 
     fn propose(&mut self, state: &State) -> Option<u32> {
         let (lo, _) = self.curve.band(state.time);
-        let profile = &self.profile;
+        let profile = self.profile;
         let sorted = profile.sorted_acceptable();
         let start = first_at_least(profile, lo);
         let end = sorted.n_rational().min(start + RED_LINE_CANDIDATES);

@@ -1,7 +1,5 @@
 //! An agent that offers and accepts at random.
 
-use std::sync::Arc;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -12,19 +10,19 @@ use crate::setting::Profile;
 /// none of its red lines; any outcome when none is) and accepts an acceptable offer with
 /// probability one half. Seeded: the same seed gives the same run.
 #[derive(Clone, Debug)]
-pub struct RandomAgent {
-    profile: Arc<Profile>,
+pub struct RandomAgent<'a> {
+    profile: &'a Profile,
     rng: ChaCha8Rng,
 }
 
-impl RandomAgent {
+impl<'a> RandomAgent<'a> {
     /// A random agent with its own seeded stream.
-    pub fn new(profile: Arc<Profile>, seed: u64) -> RandomAgent {
+    pub fn new(profile: &'a Profile, seed: u64) -> RandomAgent<'a> {
         RandomAgent { profile, rng: ChaCha8Rng::seed_from_u64(seed) }
     }
 }
 
-impl Agent for RandomAgent {
+impl Agent for RandomAgent<'_> {
     fn respond(&mut self, _state: &State, offer: u32) -> Response {
         if self.profile.is_acceptable(offer) && self.rng.random_bool(0.5) {
             Response::Accept

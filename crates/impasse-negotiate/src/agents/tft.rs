@@ -1,7 +1,5 @@
 //! NegMAS's `NaiveTitForTatNegotiator`, reproduced step for step.
 
-use std::sync::Arc;
-
 use crate::agent::{Agent, Response, State};
 use crate::setting::Profile;
 
@@ -20,17 +18,17 @@ const KINDNESS_START_STEP: u32 = 3;
 /// 3 on it concedes `c`. It offers the outcome with the lowest utility whose normalised utility is
 /// at least `1 − c`, and accepts an offer whose normalised utility is at least `1 − c`.
 #[derive(Clone, Debug)]
-pub struct NaiveTitForTat {
-    profile: Arc<Profile>,
+pub struct NaiveTitForTat<'a> {
+    profile: &'a Profile,
     /// The last offer received (NegMAS's `TFTOfferingPolicy._partner_offer`).
     partner_offer: Option<u32>,
     /// NegMAS's `_last_returned_from_next` of the ufun's inverter (`-1` before the first call).
     cursor: isize,
 }
 
-impl NaiveTitForTat {
+impl<'a> NaiveTitForTat<'a> {
     /// A tit-for-tat agent for a party.
-    pub fn new(profile: Arc<Profile>) -> NaiveTitForTat {
+    pub fn new(profile: &'a Profile) -> NaiveTitForTat<'a> {
         NaiveTitForTat { profile, partner_offer: None, cursor: -1 }
     }
 
@@ -77,14 +75,14 @@ impl NaiveTitForTat {
     /// The partner's concession when it offered `offer` (NegMAS's `ZeroSumModel`).
     fn partner_concession(&self, offer: Option<u32>) -> f64 {
         let partner_u = match offer {
-            Some(o) => self.profile.normalized_above_reserve(o) * -1.0 + 1.0,
+            Some(o) => -self.profile.normalized_above_reserve(o) + 1.0,
             None => 1.0,
         };
         1.0 - partner_u
     }
 }
 
-impl Agent for NaiveTitForTat {
+impl Agent for NaiveTitForTat<'_> {
     fn respond(&mut self, state: &State, offer: u32) -> Response {
         self.partner_offer = Some(offer);
         let pc = self.partner_concession(Some(offer));

@@ -1,7 +1,5 @@
 //! The time-based family (Boulware, Linear, Conceder, any exponent) with NegMAS's semantics.
 
-use std::sync::Arc;
-
 use crate::agent::{Agent, Response, State};
 use crate::setting::Profile;
 
@@ -17,17 +15,17 @@ pub const TB_EPS: f64 = 1e-4;
 /// the acceptable outcome with the lowest utility in the band (NegMAS's `worst_in`; its best
 /// outcome when none) and accepts exactly the offers whose utility lies in the band.
 #[derive(Clone, Debug)]
-pub struct TimeBased {
-    profile: Arc<Profile>,
+pub struct TimeBased<'a> {
+    profile: &'a Profile,
     exponent: f64,
     eps: f64,
     lo: f64,
     hi: f64,
 }
 
-impl TimeBased {
+impl<'a> TimeBased<'a> {
     /// A time-based agent with aspiration exponent `exponent` (> 0).
-    pub fn new(profile: Arc<Profile>, exponent: f64) -> TimeBased {
+    pub fn new(profile: &'a Profile, exponent: f64) -> TimeBased<'a> {
         let hi = profile.max();
         let mut lo = profile.min();
         if lo < profile.reserved() {
@@ -52,7 +50,7 @@ impl TimeBased {
     }
 }
 
-impl Agent for TimeBased {
+impl Agent for TimeBased<'_> {
     fn respond(&mut self, state: &State, offer: u32) -> Response {
         let (lo, hi) = self.band(state.time);
         let u = self.profile.utility(offer);
