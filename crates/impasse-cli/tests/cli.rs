@@ -271,3 +271,30 @@ fn tournaments_run_rank_and_reject_bad_configs() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn geniusweb_folders_negotiate_and_native_scenarios_export_to_genius() {
+    let report = json(&[
+        "negotiate",
+        "crates/impasse-format/tests/data/geniusweb/party",
+        "--agents",
+        "boulware,opponent-model",
+    ]);
+    assert_eq!(report["utilities"].as_object().unwrap().len(), 2);
+    assert!(report["agreement"]["Food"].is_string());
+    // Export, read back as GENIUS: same verdict and zone size as the native file.
+    let dir = std::env::temp_dir().join(format!("impasse-export-{}", std::process::id()));
+    let out =
+        impasse(&["export", "scenarios/distributive-price.toml", "--to", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3, "domain and two profiles");
+    let native = json(&["analyze", "scenarios/distributive-price.toml"]);
+    let genius = json(&["analyze", dir.to_str().unwrap()]);
+    assert_eq!(native["verdict"], genius["verdict"]);
+    assert_eq!(native["agreement_zone"]["size"], genius["agreement_zone"]["size"]);
+    // Overrides are for native files only.
+    let out = impasse(&["analyze", dir.to_str().unwrap(), "--set", "conflict.balance=0.3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("native scenario files only"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
