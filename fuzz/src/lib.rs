@@ -3,18 +3,23 @@
 //! Every check panics (which libFuzzer reports as a crash) when the parser breaks a promise that
 //! `impasse-format` documents: errors are never empty and point inside the file they name,
 //! successes are valid scenarios that the model can evaluate, TOML and JSON read alike, and
-//! parsing is deterministic.
+//! parsing is deterministic. The `tournament_config` target holds `impasse-negotiate`'s
+//! `TournamentConfig::parse` to the same kind of promise: its errors have one of the documented
+//! forms and name a position inside the text, and what it accepts is usable.
 
 use std::borrow::Cow;
 
 use impasse_core::Scenario;
 use impasse_format::{Diagnostics, NativeSyntax, Override};
+use impasse_negotiate::NegotiateError;
+use impasse_negotiate::tournament::TournamentConfig;
 
 /// Inputs larger than this are skipped (libFuzzer is also run with `-max_len=65536`).
 pub const MAX_INPUT: usize = 1 << 16;
 
 /// Separates the parts of an input: the scenario text and its overrides (native targets), or the
-/// domain and profile files (genius target). XML and TOML text never contain a NUL byte.
+/// domain and profile files (genius and geniusweb targets). XML, JSON and TOML text never contain
+/// a NUL byte.
 pub const SEPARATOR: u8 = 0;
 
 /// The most overrides or profiles taken from one input.
@@ -145,6 +150,194 @@ pub fn fuzz_genius(data: &[u8]) {
     if recheck(data) {
         let second = impasse_format::parse_genius(domain, profiles);
         check_deterministic(&first, &second);
+    }
+}
+
+/// The file names the geniusweb target gives its parts: the domain, then the profiles (the
+/// parties are named after the profiles' stems).
+pub const GENIUSWEB_NAMES: [&str; 1 + MAX_EXTRA_PARTS] =
+    ["domain.json", "profile1.json", "profile2.json", "profile3.json", "profile4.json"];
+
+/// Splits a geniusweb-target input at NUL bytes: the domain JSON, then one profile JSON per part
+/// (at most four). Returns `(file name, text)` pairs, the domain first.
+pub fn split_geniusweb(data: &[u8]) -> Vec<(&'static str, Cow<'_, str>)> {
+    data.split(|&byte| byte == SEPARATOR)
+        .take(GENIUSWEB_NAMES.len())
+        .zip(GENIUSWEB_NAMES)
+        .map(|(part, name)| (name, text(part)))
+        .collect()
+}
+
+/// Fuzzes `parse_geniusweb` with one input (see [`split_geniusweb`]) and checks its invariants.
+pub fn fuzz_geniusweb(data: &[u8]) {
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    let parts = split_geniusweb(data);
+    let files: Vec<(&str, &str)> = parts.iter().map(|(name, text)| (*name, &**text)).collect();
+    let (domain, profiles) = (files[0], &files[1..]);
+    let first = impasse_format::parse_geniusweb(domain, profiles);
+    match &first {
+        Ok(scenario) => {
+            check_scenario(scenario);
+            assert_eq!(
+                scenario.parties().len(),
+                profiles.len(),
+                "a GeniusWeb scenario has one party per profile file"
+            );
+            check_finite_utilities(scenario, data);
+        }
+        Err(diagnostics) => check_diagnostics(diagnostics, &files, false),
+    }
+    if recheck(data) {
+        let second = impasse_format::parse_geniusweb(domain, profiles);
+        check_deterministic(&first, &second);
+    }
+}
+
+/// Every party's reservation value is finite, and so is its utility on a few outcomes decoded from
+/// their indices: the first, the last, the middle one, and one chosen by a checksum of the input
+/// (only when the outcome space's size fits in a `u64`: otherwise indices cannot be decoded).
+pub fn check_finite_utilities(scenario: &Scenario, data: &[u8]) {
+    for (party, reservation) in scenario.parties().iter().zip(scenario.reservation_values()) {
+        assert!(
+            reservation.is_finite(),
+            "party '{}' has a non-finite reservation value {reservation}",
+            party.id
+        );
+    }
+    let space = scenario.space();
+    let Some(size) = space.size() else { return };
+    assert!(size >= 1, "an outcome space with no outcome was accepted");
+    let sum =
+        data.iter().fold(0u64, |sum, &byte| sum.wrapping_mul(131).wrapping_add(u64::from(byte)));
+    let mut outcome = vec![0u32; space.n_issues()];
+    for index in [0, size - 1, size / 2, sum % size] {
+        space.decode(index, &mut outcome);
+        assert_eq!(space.encode(&outcome), index, "decode and encode disagree on outcome {index}");
+        for party in scenario.parties() {
+            let utility = party.utility.eval(&outcome);
+            assert!(
+                utility.is_finite(),
+                "party '{}' has utility {utility} on outcome {index} ({outcome:?})",
+                party.id
+            );
+        }
+    }
+}
+
+/// The file name the tournament_config target parses its input under.
+pub const TOURNAMENT_FILE: &str = "fuzz.toml";
+
+/// Fuzzes `TournamentConfig::parse` with one input (the whole input is the configuration text)
+/// and checks its invariants.
+pub fn fuzz_tournament_config(data: &[u8]) {
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    let config_text = text(data);
+    let first = TournamentConfig::parse(&config_text, TOURNAMENT_FILE);
+    match &first {
+        Ok(config) => check_tournament_config(config),
+        Err(error) => check_tournament_error(error, &config_text),
+    }
+    if recheck(data) {
+        let second = TournamentConfig::parse(&config_text, TOURNAMENT_FILE);
+        // `NegotiateError` has no `PartialEq` (it may hold an `io::Error`): compare the texts.
+        assert_eq!(
+            format!("{first:?}"),
+            format!("{second:?}"),
+            "parsing the same configuration twice gave different results"
+        );
+    }
+}
+
+/// An accepted configuration: its agents expand to a non-empty list, it has at least one scenario,
+/// one repetition and one step, and writing it back as TOML and parsing that gives it again.
+pub fn check_tournament_config(config: &TournamentConfig) {
+    match config.specs() {
+        Ok(specs) => assert!(!specs.is_empty(), "an accepted configuration with no agent"),
+        Err(error) => panic!("an accepted configuration whose agents do not parse: {error}"),
+    }
+    assert!(!config.scenarios.is_empty(), "an accepted configuration with no scenario");
+    assert!(config.repetitions >= 1, "an accepted configuration with 0 repetitions");
+    assert!(config.steps >= 1, "an accepted configuration with 0 steps");
+    let written = match toml::to_string(config) {
+        Ok(written) => written,
+        Err(error) => panic!("an accepted configuration cannot be written as TOML: {error}"),
+    };
+    match TournamentConfig::parse(&written, TOURNAMENT_FILE) {
+        Ok(reread) => assert_eq!(
+            &reread, config,
+            "an accepted configuration, written as TOML and parsed again, changed:\n{written}"
+        ),
+        Err(error) => {
+            panic!("an accepted configuration, written as TOML, does not parse: {error}\n{written}")
+        }
+    }
+}
+
+/// A refused configuration: the error is one of those `TournamentConfig::parse` documents, for
+/// the file `fuzz.toml`:
+///
+/// - TOML syntax or schema: `fuzz.toml:LINE:COLUMN: MESSAGE; expected keys: …`, where `0:0` means
+///   no position, and otherwise 1 ≤ LINE ≤ the text's line count and 1 ≤ COLUMN ≤ the line's
+///   length in characters + 1 (lines split at `\n`, as `line_col` counts them);
+/// - `fuzz.toml: `scenarios` is empty` or `fuzz.toml: `repetitions` and `steps` must be at
+///   least 1`;
+/// - from `specs()`, without the file name: an unknown agent (`unknown agent '…'…; valid agents:
+///   …`) or no agent (``agents` is empty; valid agents: all, …`).
+///
+/// Rendering the error (`Display`) does not panic and gives a non-empty message.
+pub fn check_tournament_error(error: &NegotiateError, text: &str) {
+    let message = error.to_string();
+    assert!(!message.trim().is_empty(), "an error with an empty message: {error:?}");
+    match error {
+        NegotiateError::Agent(_) => {
+            assert!(
+                message.starts_with("unknown agent '") && message.contains("; valid agents: "),
+                "an unknown agent's message: {message}"
+            );
+        }
+        NegotiateError::Config(message) => {
+            if message.starts_with("`agents` is empty; valid agents: all, ")
+                || message == &format!("{TOURNAMENT_FILE}: `scenarios` is empty")
+                || message
+                    == &format!("{TOURNAMENT_FILE}: `repetitions` and `steps` must be at least 1")
+            {
+                return;
+            }
+            let Some(rest) = message.strip_prefix(&format!("{TOURNAMENT_FILE}:")) else {
+                panic!("a configuration error that does not name {TOURNAMENT_FILE}: {message}");
+            };
+            assert!(
+                message.contains("; expected keys: "),
+                "a TOML error without the list of keys: {message}"
+            );
+            let mut fields = rest.splitn(3, ':');
+            let (Some(line), Some(column)) = (fields.next(), fields.next()) else {
+                panic!("a TOML error without line and column: {message}");
+            };
+            let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+                panic!("a TOML error whose line or column is not a number: {message}");
+            };
+            if line == 0 {
+                assert_eq!(column, 0, "a TOML error at line 0 with a column: {message}");
+                return;
+            }
+            let lines: Vec<&str> = text.split('\n').collect();
+            assert!(
+                line <= lines.len(),
+                "a TOML error at line {line}, but the text has {} lines: {message}",
+                lines.len()
+            );
+            let width = lines[line - 1].chars().count();
+            assert!(
+                (1..=width + 1).contains(&column),
+                "a TOML error at column {column}, but line {line} has {width} characters: {message}"
+            );
+        }
+        other => panic!("TournamentConfig::parse returned an unexpected error: {other:?}"),
     }
 }
 

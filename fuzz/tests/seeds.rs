@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use impasse_format::NativeSyntax;
+use impasse_negotiate::tournament::TournamentConfig;
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(target);
@@ -55,6 +56,39 @@ fn genius_seeds() {
         let files: Vec<(&str, &str)> = parts.iter().map(|(file, text)| (*file, &**text)).collect();
         if let Err(diagnostics) = impasse_format::parse_genius(files[0], &files[1..]) {
             panic!("genius/{name} does not parse:\n{diagnostics}");
+        }
+    }
+}
+
+#[test]
+fn geniusweb_seeds() {
+    for (name, data) in seeds("geniusweb") {
+        impasse_fuzz::fuzz_geniusweb(&data);
+        let parts = impasse_fuzz::split_geniusweb(&data);
+        let files: Vec<(&str, &str)> = parts.iter().map(|(file, text)| (*file, &**text)).collect();
+        let result = impasse_format::parse_geniusweb(files[0], &files[1..]);
+        if should_parse(&name) {
+            if let Err(diagnostics) = result {
+                panic!("geniusweb/{name} does not parse:\n{diagnostics}");
+            }
+        } else {
+            assert!(result.is_err(), "geniusweb/{name} parses");
+        }
+    }
+}
+
+#[test]
+fn tournament_config_seeds() {
+    for (name, data) in seeds("tournament_config") {
+        impasse_fuzz::fuzz_tournament_config(&data);
+        let text = String::from_utf8_lossy(&data);
+        let result = TournamentConfig::parse(&text, impasse_fuzz::TOURNAMENT_FILE);
+        if should_parse(&name) {
+            if let Err(error) = result {
+                panic!("tournament_config/{name} does not parse: {error}");
+            }
+        } else {
+            assert!(result.is_err(), "tournament_config/{name} parses");
         }
     }
 }

@@ -4,7 +4,8 @@
 //! `issuesValues`) and one profile per party (a JSON object whose single key names the profile
 //! class). Only `LinearAdditiveUtilitySpace` profiles are read:
 //!
-//! - `U(ω) = Σ_i w_i·v_i(ω_i)` with the `issueWeights` as given (no cap);
+//! - `U(ω) = Σ_i w_i·v_i(ω_i)` with the `issueWeights` as given (no cap; refused only when their sum
+//!   overflows to infinity);
 //! - `discreteutils.valueUtilities`: one utility in `[0, 1]` per value; values left out score 0, as
 //!   in GeniusWeb;
 //! - `numberutils`: `lowUtility + (highUtility − lowUtility)·(x − lowValue)/(highValue − lowValue)`
@@ -892,6 +893,16 @@ fn parse_profile(
                             "no such entry",
                         ));
                     }
+                }
+                // Utilities are in [0, 1], so a finite sum of the weights (added in issue order,
+                // as `Utility::eval` adds the weighted utilities) keeps every utility finite.
+                if weights.iter().flatten().sum::<f64>().is_infinite() {
+                    diags.push(src.diag(
+                        &node.origin,
+                        "the issue weights add up to more than the largest number",
+                        "weights with a finite sum (GeniusWeb weights sum to 1)",
+                        "weights whose sum overflows to infinity",
+                    ));
                 }
             }
         }

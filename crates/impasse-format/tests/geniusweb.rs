@@ -461,6 +461,32 @@ fn utilities_weights_and_ranges_are_checked() {
     assert_eq!((diag.expected.as_str(), diag.found.as_str()), ("1.0", "0"));
 }
 
+/// Caught by the `geniusweb` fuzz target's finite-utility check (input in
+/// fuzz/regressions/geniusweb/weights-sum-overflows.bin): weights that are each finite but add up
+/// to infinity were accepted, and gave utilities of `inf`.
+#[test]
+fn weights_whose_sum_overflows_are_refused() {
+    let domain =
+        r#"{"name": "d", "issuesValues": {"a": {"values": ["x"]}, "b": {"values": ["y"]}}}"#;
+    let profile = r#"{"LinearAdditiveUtilitySpace": {
+        "issueUtilities": {"a": {"discreteutils": {"valueUtilities": {"x": 1}}},
+                           "b": {"discreteutils": {"valueUtilities": {"y": 1}}}},
+        "issueWeights": {"a": 1e308, "b": 1e308}}}"#;
+    let diags = parse_geniusweb(("d.json", domain), &[("a.json", profile), ("b.json", profile)])
+        .expect_err("weights summing to infinity");
+    assert_eq!(diags.len(), 2, "one per profile:\n{diags}");
+    let diag = &diags.0[0];
+    assert_eq!(diag.message, "the issue weights add up to more than the largest number");
+    assert_eq!((diag.file.as_str(), at(diag)), ("a.json", position_of(profile, "{\"a\": 1e308")));
+
+    // Large weights whose sum is finite are used as given.
+    let large = profile.replace("1e308", "8e307");
+    let scenario = parse_geniusweb(("d.json", domain), &[("a.json", &large), ("b.json", &large)])
+        .expect("a finite sum");
+    let utility = scenario.parties()[0].utility.eval(&[0, 0]);
+    assert!(utility.is_finite() && utility == 2.0 * 8e307, "{utility}");
+}
+
 #[test]
 fn an_inline_domain_must_match_the_domain_file() {
     let bad =
