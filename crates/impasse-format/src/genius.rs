@@ -152,55 +152,24 @@ pub fn load_genius_folder_with(
             Err(diag) => diags.push(diag),
         }
     }
-    let list = |indices: &[usize]| -> String {
-        if indices.is_empty() {
-            return "none".to_owned();
-        }
-        indices
-            .iter()
-            .filter_map(|&idx| texts.get(idx))
-            .map(|(file, _)| file_name_of(file))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let xml_files = if files.is_empty() {
+    let found = if files.is_empty() {
         "no .xml files".to_owned()
     } else {
         files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
     };
-    if domains.is_empty() {
-        diags.push(Diagnostic {
-            file: folder.clone(),
-            line: 0,
-            column: 0,
-            message: "the folder holds no GENIUS domain file".to_owned(),
-            expected: "one .xml file whose root element is <negotiation_template>".to_owned(),
-            found: xml_files.clone(),
-        });
-    } else if domains.len() > 1 {
-        diags.push(Diagnostic {
-            file: folder.clone(),
-            line: 0,
-            column: 0,
-            message: "the folder holds more than one GENIUS domain file".to_owned(),
-            expected: "exactly one .xml file whose root element is <negotiation_template>"
-                .to_owned(),
-            found: list(&domains),
-        });
-    }
-    if profiles.len() < 2 {
-        diags.push(Diagnostic {
-            file: folder.clone(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the folder holds {} GENIUS profile(s), a scenario needs at least two",
-                profiles.len()
-            ),
-            expected: "at least two .xml files whose root element is <utility_space>".to_owned(),
-            found: list(&profiles),
-        });
-    }
+    diags.extend(check_roles(
+        &folder,
+        &texts,
+        &found,
+        &domains,
+        &profiles,
+        &FolderFormat {
+            name: "GENIUS",
+            domain: "one .xml file whose root element is <negotiation_template>",
+            domains: "exactly one .xml file whose root element is <negotiation_template>",
+            profiles: "at least two .xml files whose root element is <utility_space>",
+        },
+    ));
 
     if let ([domain], true) = (domains.as_slice(), profiles.len() >= 2) {
         let name = folder_name(path);
@@ -221,6 +190,75 @@ pub fn load_genius_folder_with(
     let mut diags = Diagnostics(diags);
     diags.sort();
     Err(diags)
+}
+
+/// How a folder format names its files, for [`check_roles`].
+pub(crate) struct FolderFormat {
+    /// The format's name (`GENIUS`, `GeniusWeb`).
+    pub(crate) name: &'static str,
+    /// What a domain file looks like.
+    pub(crate) domain: &'static str,
+    /// The same, for "exactly one".
+    pub(crate) domains: &'static str,
+    /// What the profiles look like.
+    pub(crate) profiles: &'static str,
+}
+
+/// The diagnostics of a folder whose files were classified into `domains` and `profiles`
+/// (indices into `texts`): no domain, several domains, fewer than two profiles.
+pub(crate) fn check_roles(
+    folder: &str,
+    texts: &[(String, String)],
+    found: &str,
+    domains: &[usize],
+    profiles: &[usize],
+    format: &FolderFormat,
+) -> Vec<Diagnostic> {
+    let list = |indices: &[usize]| -> String {
+        if indices.is_empty() {
+            return "none".to_owned();
+        }
+        indices
+            .iter()
+            .filter_map(|&idx| texts.get(idx))
+            .map(|(file, _)| file_name_of(file))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let at_folder = |message: String, expected: &str, found: String| Diagnostic {
+        file: folder.to_owned(),
+        line: 0,
+        column: 0,
+        message,
+        expected: expected.to_owned(),
+        found,
+    };
+    let mut diags = Vec::new();
+    if domains.is_empty() {
+        diags.push(at_folder(
+            format!("the folder holds no {} domain file", format.name),
+            format.domain,
+            found.to_owned(),
+        ));
+    } else if domains.len() > 1 {
+        diags.push(at_folder(
+            format!("the folder holds more than one {} domain file", format.name),
+            format.domains,
+            list(domains),
+        ));
+    }
+    if profiles.len() < 2 {
+        diags.push(at_folder(
+            format!(
+                "the folder holds {} {} profile(s), a scenario needs at least two",
+                profiles.len(),
+                format.name
+            ),
+            format.profiles,
+            list(profiles),
+        ));
+    }
+    diags
 }
 
 /// Builds a scenario from a GENIUS domain and its profiles, each given as `(file name, text)`.

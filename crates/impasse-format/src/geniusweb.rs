@@ -27,7 +27,8 @@ use impasse_core::{Issue, IssueKind, Party, Reservation, Scenario, ScenarioParts
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::genius::{
-    file_name_of, folder_name, identifier, read_text, stem_of, unique, whole_file,
+    FolderFormat, check_roles, file_name_of, folder_name, identifier, read_text, stem_of, unique,
+    whole_file,
 };
 use crate::json::parse_json;
 use crate::load::MAX_FILE_BYTES;
@@ -104,56 +105,25 @@ pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
             }
         }
     }
-    let list = |indices: &[usize]| -> String {
-        if indices.is_empty() {
-            return "none".to_owned();
-        }
-        indices
-            .iter()
-            .filter_map(|&idx| texts.get(idx))
-            .map(|(file, _)| file_name_of(file))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let json_names = if files.is_empty() {
+    let found = if files.is_empty() {
         "no .json files".to_owned()
     } else {
         files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
     };
-    if domains.is_empty() {
-        diags.push(Diagnostic {
-            file: folder.clone(),
-            line: 0,
-            column: 0,
-            message: "the folder holds no GeniusWeb domain file".to_owned(),
-            expected: "one .json file holding an object with an `issuesValues` key".to_owned(),
-            found: json_names,
-        });
-    } else if domains.len() > 1 {
-        diags.push(Diagnostic {
-            file: folder.clone(),
-            line: 0,
-            column: 0,
-            message: "the folder holds more than one GeniusWeb domain file".to_owned(),
-            expected: "exactly one .json file with an `issuesValues` key".to_owned(),
-            found: list(&domains),
-        });
-    }
-    if profiles.len() < 2 {
-        diags.push(Diagnostic {
-            file: folder.clone(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the folder holds {} GeniusWeb profile(s), a scenario needs at least two",
-                profiles.len()
-            ),
-            expected: "at least two .json files whose single key is a profile class such as \
-                       `LinearAdditiveUtilitySpace`"
-                .to_owned(),
-            found: list(&profiles),
-        });
-    }
+    diags.extend(check_roles(
+        &folder,
+        &texts,
+        &found,
+        &domains,
+        &profiles,
+        &FolderFormat {
+            name: "GeniusWeb",
+            domain: "one .json file holding an object with an `issuesValues` key",
+            domains: "exactly one .json file with an `issuesValues` key",
+            profiles: "at least two .json files whose single key is a profile class such as \
+                       `LinearAdditiveUtilitySpace`",
+        },
+    ));
     if let ([domain], true) = (domains.as_slice(), profiles.len() >= 2) {
         let file_of = |idx: usize| {
             let (file, text) = texts.get(idx)?;
