@@ -232,14 +232,24 @@ impl<'a> HardHeaded<'a> {
         }
         let window = target + 0.02 * (self.profile.max() - self.profile.min());
         let profile = self.profile;
-        let opponents = &mut self.opponents;
-        best_above(profile, target, |o| {
-            let own = profile.utility(o);
-            let within = own <= window;
-            let estimate = opponents.estimate(o, normalised(profile, o), f64::min);
-            if within { 1.0 + estimate } else { estimate - own }
-        })
-        .unwrap_or_else(|| self.profile.best())
+        let sorted = profile.sorted_acceptable();
+        let start = first_at_least(profile, target);
+        let end = sorted.n_rational().min(start + CANDIDATES);
+        // Sorted by ascending utility: the outcomes within the window come first. Among them the
+        // one the model rates best for the opponents; without any, the lowest above the target.
+        let mut best: Option<(f64, u32)> = None;
+        for &o in &sorted.outcomes()[start..end] {
+            if profile.utility(o) > window {
+                break;
+            }
+            let estimate = self.opponents.estimate(o, normalised(profile, o), f64::min);
+            if best.is_none_or(|(b, _)| estimate > b) {
+                best = Some((estimate, o));
+            }
+        }
+        best.map(|(_, o)| o)
+            .or_else(|| sorted.outcomes()[start..end].first().copied())
+            .unwrap_or_else(|| self.profile.best())
     }
 }
 
