@@ -192,6 +192,40 @@ pub fn load_genius_folder_with(
     Err(diags)
 }
 
+/// A party read from a profile file (GENIUS or GeniusWeb): named after the file's stem, its notes
+/// and discount factor added to the scenario's notes under its identifier.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn imported_party(
+    file: &str,
+    discount_label: &str,
+    utility: Utility,
+    reservation: f64,
+    discount: Option<f64>,
+    profile_notes: &[String],
+    party_ids: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Party {
+    let stem = stem_of(file);
+    let id = unique(identifier(&stem, "p_"), party_ids);
+    for note in profile_notes {
+        notes.push(format!("party '{id}': {note}"));
+    }
+    if let Some(discount) = discount {
+        notes.push(format!(
+            "party '{id}': {discount_label} {discount} noted, not applied by the static analyses"
+        ));
+    }
+    Party {
+        id,
+        name: stem,
+        description: String::new(),
+        power: 1.0,
+        utility,
+        reservation: Reservation::Value(reservation),
+        discount,
+    }
+}
+
 /// How a folder format names its files, for [`check_roles`].
 pub(crate) struct FolderFormat {
     /// The format's name (`GENIUS`, `GeniusWeb`).
@@ -1877,25 +1911,17 @@ fn build(
     let mut notes = Vec::new();
     let mut parties = Vec::new();
     for (file, profile) in parsed {
-        let stem = stem_of(file);
-        let id = unique(identifier(&stem, "p_"), &mut party_ids);
-        for note in &profile.notes {
-            notes.push(format!("party '{id}': {note}"));
-        }
-        if let Some(discount) = profile.discount {
-            notes.push(format!(
-                "party '{id}': GENIUS discount factor {discount} noted, not applied by the static analyses"
-            ));
-        }
-        parties.push(Party {
-            id,
-            name: stem,
-            description: String::new(),
-            power: 1.0,
-            utility: profile.utility,
-            reservation: Reservation::Value(profile.reservation),
-            discount: profile.discount,
-        });
+        let party = imported_party(
+            file,
+            "GENIUS discount factor",
+            profile.utility,
+            profile.reservation,
+            profile.discount,
+            &profile.notes,
+            &mut party_ids,
+            &mut notes,
+        );
+        parties.push(party);
     }
     let description = format!(
         "GENIUS domain {} with profiles {}",

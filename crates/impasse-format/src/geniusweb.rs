@@ -27,8 +27,8 @@ use impasse_core::{Issue, IssueKind, Party, Reservation, Scenario, ScenarioParts
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::genius::{
-    FolderFormat, check_roles, file_name_of, folder_name, identifier, read_text, stem_of, unique,
-    whole_file,
+    FolderFormat, check_roles, file_name_of, folder_name, identifier, imported_party, read_text,
+    stem_of, unique, whole_file,
 };
 use crate::json::parse_json;
 use crate::load::MAX_FILE_BYTES;
@@ -1346,25 +1346,17 @@ fn build(
     let mut notes = Vec::new();
     let mut parties = Vec::new();
     for (file, profile) in parsed {
-        let stem = stem_of(file);
-        let id = unique(identifier(&stem, "p_"), &mut party_ids);
-        for note in &profile.notes {
-            notes.push(format!("party '{id}': {note}"));
-        }
-        if let Some(discount) = profile.discount {
-            notes.push(format!(
-                "party '{id}': discount factor {discount} noted, not applied by the static analyses"
-            ));
-        }
-        parties.push(Party {
-            id,
-            name: stem,
-            description: String::new(),
-            power: 1.0,
-            utility: Utility::new(profile.weights, profile.tables),
-            reservation: Reservation::Value(profile.reservation),
-            discount: profile.discount,
-        });
+        let party = imported_party(
+            file,
+            "discount factor",
+            Utility::new(profile.weights, profile.tables),
+            profile.reservation,
+            profile.discount,
+            &profile.notes,
+            &mut party_ids,
+            &mut notes,
+        );
+        parties.push(party);
     }
     let description = format!(
         "GeniusWeb domain {} with profiles {}",
