@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use impasse_core::{Issue, IssueKind, Party, Reservation, Scenario, ScenarioParts, Utility};
+use impasse_core::{Issue, IssueKind, Scenario, ScenarioParts, Utility};
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::genius::{
