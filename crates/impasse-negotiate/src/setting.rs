@@ -137,12 +137,9 @@ impl Profile {
     ///
     /// When `utils` is empty or holds a non-finite value, or `forbidden` has the wrong length.
     pub fn new(utils: Vec<f64>, reserved: f64, forbidden: Vec<bool>) -> Result<Profile, String> {
-        let order_all = stable_order(&utils, |_| true);
-        let forbidden =
-            if forbidden.is_empty() { vec![false; utils.len()] } else { forbidden.clone() };
-        let order_rational =
-            stable_order(&utils, |o| utils[o as usize] >= reserved && !forbidden[o as usize]);
-        Profile::with_orders(utils, reserved, forbidden, order_all, Some(order_rational))
+        let order_all = stable_order(&utils);
+        // The acceptable outcomes in the same (stable) order.
+        Profile::with_orders(utils, reserved, forbidden, order_all, None)
     }
 
     /// A profile whose outcomes are sorted in the given orders rather than with ties in
@@ -270,8 +267,8 @@ impl Profile {
     }
 }
 
-fn stable_order(utils: &[f64], keep: impl Fn(u32) -> bool) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..utils.len() as u32).filter(|&o| keep(o)).collect();
+fn stable_order(utils: &[f64]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..utils.len() as u32).collect();
     order.sort_by(|&a, &b| utils[a as usize].total_cmp(&utils[b as usize]));
     order
 }
