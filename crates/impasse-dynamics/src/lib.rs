@@ -4,8 +4,20 @@
 //!
 //! - [`mc`]: the Monte Carlo engine: one random stream per replication, fixed chunks merged in
 //!   order, so results do not depend on the number of threads.
+//! - [`risk_return`]: M3, the one-shot offer under private information (risk–return trade-off).
+//! - [`screening`]: M4, BWF-2 two-type screening while fighting: ladder, cut-offs, oracles, path.
+//! - [`commitment`]: Powell's commitment check (preventive war from a shift in power).
+//! - [`battlefield`]: M5, the gambler's-ruin battlefield with Bayesian learning and the
+//!   convergence settlement rule (behavioural), with exact Markov-chain oracles.
+//! - [`attrition`]: M6, the war of attrition (complete-information mixed equilibrium and the
+//!   symmetric uniform incomplete-information equilibrium).
 
+pub mod attrition;
+pub mod battlefield;
+pub mod commitment;
 pub mod mc;
+pub mod risk_return;
+pub mod screening;
 
 /// A model parameter outside its domain.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
