@@ -9,12 +9,14 @@
 //! - [`commitment`]: Powell's commitment check (preventive war from a shift in power).
 //! - [`battlefield`]: M5, the gambler's-ruin battlefield with Bayesian learning and the
 //!   convergence settlement rule (behavioural), with exact Markov-chain oracles.
+//! - [`conflict`]: a scenario's conflict model as two sides, a prize, stakes and costs.
 //! - [`attrition`]: M6, the war of attrition (complete-information mixed equilibrium and the
 //!   symmetric uniform incomplete-information equilibrium).
 
 pub mod attrition;
 pub mod battlefield;
 pub mod commitment;
+pub mod conflict;
 pub mod mc;
 pub mod risk_return;
 pub mod screening;
