@@ -33,8 +33,8 @@ mod utility;
 
 pub use expr::{Expr, ValueSet};
 pub use scenario::{
-    ConflictModel, CrossingCost, Issue, IssueKind, ModelError, Party, Precondition, Proposal,
-    RedLine, Reservation, Scenario, ScenarioParts, Value,
+    ConflictModel, CrossingCost, DynamicsAssumptions, Issue, IssueKind, ModelError, Party,
+    Precondition, Proposal, RedLine, Reservation, Scenario, ScenarioParts, Value,
 };
 pub use space::{OutcomeSpace, Outcomes};
 pub use tie::{TIE_RESOLUTION, tie_key};

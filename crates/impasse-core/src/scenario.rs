@@ -280,6 +280,35 @@ pub struct ConflictModel {
     pub trajectory: Vec<f64>,
     /// Per-period discount factor used by the commitment check.
     pub discount: f64,
+    /// What the dynamics models assume beyond the above (beliefs, the front, private resolve).
+    pub dynamics: DynamicsAssumptions,
+}
+
+/// Assumptions of the conflict-dynamics models (`impasse dynamics`), all optional: a model whose
+/// inputs are missing is not run, and the report says which assumption it lacks.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct DynamicsAssumptions {
+    /// Per fought round, the probability that the war ends in a military decision (screening
+    /// model, `r`).
+    pub decisive: Option<f64>,
+    /// Side B's resolve is private: the prior probability that it is resolved (screening, `μ0`).
+    pub resolve_prior: Option<f64>,
+    /// Side B's per-round cost if resolved, as a share of its stake (screening, `c_R`).
+    pub resolved_cost: Option<f64>,
+    /// Side B's per-round cost if irresolute, as a share of its stake (screening, `c_I`).
+    pub irresolute_cost: Option<f64>,
+    /// The front (battlefield model): side A has won at 0, side B at `front_length`.
+    pub front_length: Option<u32>,
+    /// Today's position of the front, strictly between 0 and `front_length`.
+    pub front_position: Option<u32>,
+    /// Per battle, the probability that side B advances.
+    pub advance: Option<f64>,
+    /// Side A's Beta(α, β) prior on `advance`.
+    pub belief_a: Option<(f64, f64)>,
+    /// Side B's Beta(α, β) prior on `advance`.
+    pub belief_b: Option<(f64, f64)>,
+    /// The most rounds simulated.
+    pub horizon: Option<u32>,
 }
 
 /// Everything a scenario is made of, before validation.
@@ -753,6 +782,7 @@ mod tests {
                 mobilisation: vec![None, None],
                 trajectory: vec![],
                 discount: 0.9,
+                dynamics: DynamicsAssumptions::default(),
             }),
             ..ScenarioParts::default()
         })

@@ -15,8 +15,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use impasse_core::{
-    ConflictModel, CrossingCost, Expr, Issue, IssueKind, Party, Precondition, Proposal, RedLine,
-    Reservation, Scenario, ScenarioParts, Term, Utility,
+    ConflictModel, CrossingCost, DynamicsAssumptions, Expr, Issue, IssueKind, Party, Precondition,
+    Proposal, RedLine, Reservation, Scenario, ScenarioParts, Term, Utility,
 };
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
@@ -85,6 +85,8 @@ pub(crate) const RED_LINE_KEYS: &[&str] = &["party", "description", "requires", 
 pub(crate) const PRECONDITION_KEYS: &[&str] = &["party", "description", "requires"];
 /// Keys of `[proposals.<id>]`.
 pub(crate) const PROPOSAL_KEYS: &[&str] = &["name", "by", "description", "package"];
+/// The largest front length and horizon accepted in `[conflict.dynamics]`.
+const MAX_DYNAMICS_COUNT: u32 = 10_000;
 /// Keys of `[conflict]`.
 pub(crate) const CONFLICT_KEYS: &[&str] = &[
     "description",
@@ -97,6 +99,20 @@ pub(crate) const CONFLICT_KEYS: &[&str] = &[
     "discount",
     "costs",
     "mobilisation",
+    "dynamics",
+];
+/// Keys of `[conflict.dynamics]`.
+pub(crate) const DYNAMICS_KEYS: &[&str] = &[
+    "decisive",
+    "resolve_prior",
+    "resolved_cost",
+    "irresolute_cost",
+    "front_length",
+    "front_position",
+    "advance",
+    "belief_a",
+    "belief_b",
+    "horizon",
 ];
 
 /// Parses a native scenario, applying `overrides` before validation.
@@ -1652,6 +1668,10 @@ impl<'a> Checker<'a> {
         };
         let costs = self.party_numbers(&table, "costs", decls, false);
         let mobilisation = self.party_numbers(&table, "mobilisation", decls, true);
+        let dynamics = match table.get("dynamics") {
+            Some(node) => self.dynamics(node),
+            None => DynamicsAssumptions::default(),
+        };
         Some(ConflictModel {
             description,
             side_a,
@@ -1663,7 +1683,82 @@ impl<'a> Checker<'a> {
             mobilisation,
             trajectory,
             discount,
+            dynamics,
         })
+    }
+
+    /// Reads `[conflict.dynamics]`: the assumptions of the dynamics models.
+    fn dynamics(&mut self, node: &Node) -> DynamicsAssumptions {
+        const PATH: &str = "conflict.dynamics";
+        let Some(table) = self.table(node, PATH) else {
+            return DynamicsAssumptions::default();
+        };
+        self.keys(&table, DYNAMICS_KEYS);
+        let path = |key: &str| join(PATH, key);
+        let probability = |checker: &mut Checker<'a>, key: &str| {
+            table.get(key).and_then(|node| checker.probability(node, &path(key)))
+        };
+        let cost = |checker: &mut Checker<'a>, key: &str| {
+            table.get(key).and_then(|node| checker.non_negative(node, &path(key)))
+        };
+        let count = |checker: &mut Checker<'a>, key: &str, min: i64, expected: &str| {
+            let node = table.get(key)?;
+            let value = checker.integer(node, &path(key), expected)?;
+            if value < min || value > i64::from(MAX_DYNAMICS_COUNT) {
+                checker.out_of_range(node, &path(key), expected);
+                return None;
+            }
+            u32::try_from(value).ok()
+        };
+        let belief = |checker: &mut Checker<'a>, key: &str| -> Option<(f64, f64)> {
+            const EXPECTED: &str = "a Beta prior [alpha, beta] of two positive numbers";
+            let node = table.get(key)?;
+            let items = checker.array(node, &path(key), EXPECTED)?;
+            if items.len() != 2 {
+                checker.out_of_range(node, &path(key), EXPECTED);
+                return None;
+            }
+            let alpha = checker.number_where(&items[0], &path(key), EXPECTED, |v| v > 0.0)?;
+            let beta = checker.number_where(&items[1], &path(key), EXPECTED, |v| v > 0.0)?;
+            Some((alpha, beta))
+        };
+        let resolved_cost = cost(self, "resolved_cost");
+        let irresolute_cost = cost(self, "irresolute_cost");
+        if let (Some(r), Some(i)) = (resolved_cost, irresolute_cost)
+            && r >= i
+            && let Some(node) = table.get("irresolute_cost")
+        {
+            self.out_of_range(
+                node,
+                &path("irresolute_cost"),
+                "a cost above `resolved_cost` (the irresolute type is the one that hurts more)",
+            );
+        }
+        let front_length = count(self, "front_length", 2, "an integer from 2 to 10000");
+        let front_position =
+            count(self, "front_position", 1, "an integer strictly between 0 and `front_length`");
+        if let (Some(n), Some(k)) = (front_length, front_position)
+            && k >= n
+            && let Some(node) = table.get("front_position")
+        {
+            self.out_of_range(
+                node,
+                &path("front_position"),
+                "an integer strictly between 0 and `front_length`",
+            );
+        }
+        DynamicsAssumptions {
+            decisive: probability(self, "decisive"),
+            resolve_prior: probability(self, "resolve_prior"),
+            resolved_cost,
+            irresolute_cost,
+            front_length,
+            front_position,
+            advance: probability(self, "advance"),
+            belief_a: belief(self, "belief_a"),
+            belief_b: belief(self, "belief_b"),
+            horizon: count(self, "horizon", 1, "an integer from 1 to 10000"),
+        }
     }
 
     /// Reads `[conflict.costs]` or `[conflict.mobilisation]`: a number per party (a cost >= 0, or

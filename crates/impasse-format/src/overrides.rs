@@ -18,8 +18,8 @@ use std::str::FromStr;
 use crate::diag::Diagnostic;
 use crate::expr::list;
 use crate::native::{
-    CONFLICT_KEYS, ISSUE_KEYS, PARTY_KEYS, PRECONDITION_KEYS, PREFERENCE_KEYS, PROPOSAL_KEYS,
-    RED_LINE_KEYS, ROOT_KEYS, SCENARIO_KEYS, TERM_KEYS,
+    CONFLICT_KEYS, DYNAMICS_KEYS, ISSUE_KEYS, PARTY_KEYS, PRECONDITION_KEYS, PREFERENCE_KEYS,
+    PROPOSAL_KEYS, RED_LINE_KEYS, ROOT_KEYS, SCENARIO_KEYS, TERM_KEYS,
 };
 use crate::tree::{Key, Kind, Node, Origin, toml_value};
 
@@ -193,6 +193,9 @@ impl<'k> Ctx<'k> {
                 (Some(Nested::Proposal), "package") => Some((Ctx::Package, true)),
                 (Some(Nested::Conflict), "victory_a" | "victory_b") => Some((Ctx::Package, true)),
                 (Some(Nested::Conflict), "costs" | "mobilisation") => Some((Ctx::PartyMap, true)),
+                (Some(Nested::Conflict), "dynamics") => {
+                    Some((Ctx::Fixed(DYNAMICS_KEYS, None), true))
+                }
                 _ => fixed(keys),
             },
             Ctx::Weights | Ctx::Package => known.issue(key).map(|_| (Ctx::Leaf, true)),

@@ -320,6 +320,7 @@ fn synthetic(a: Utility, b: Utility) -> Scenario {
             mobilisation: vec![None, None],
             trajectory: vec![],
             discount: 0.9,
+            dynamics: impasse_core::DynamicsAssumptions::default(),
         }),
         ..ScenarioParts::default()
     })

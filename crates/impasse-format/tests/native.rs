@@ -895,3 +895,63 @@ fn the_smallest_integer_bound_is_refused_without_overflow() {
     let diagnostics = toml(text).expect_err("the bound is out of range");
     assert!(diagnostics.to_string().contains("between -2^53 and 2^53"), "{diagnostics}");
 }
+
+fn border_province() -> String {
+    fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/power-shift-ripeness.toml"
+    ))
+    .expect("shipped scenario")
+}
+
+#[test]
+fn conflict_dynamics_assumptions_are_read_checked_and_overridable() {
+    let text = format!(
+        "{}\n[conflict.dynamics]\ndecisive = 0.1\nresolve_prior = 0.3\nresolved_cost = 0.01\n\
+         irresolute_cost = 0.05\nfront_length = 12\nfront_position = 6\nadvance = 0.5\n\
+         belief_a = [3, 7]\nbelief_b = [7.0, 3.0]\nhorizon = 200\n",
+        border_province()
+    );
+    let scenario = toml(&text).unwrap();
+    let d = &scenario.conflict().unwrap().dynamics;
+    assert_eq!((d.decisive, d.resolve_prior), (Some(0.1), Some(0.3)));
+    assert_eq!((d.resolved_cost, d.irresolute_cost), (Some(0.01), Some(0.05)));
+    assert_eq!((d.front_length, d.front_position, d.advance), (Some(12), Some(6), Some(0.5)));
+    assert_eq!(
+        (d.belief_a, d.belief_b, d.horizon),
+        (Some((3.0, 7.0)), Some((7.0, 3.0)), Some(200))
+    );
+    // Absent: every assumption unset.
+    let plain = toml(&border_province()).unwrap();
+    assert_eq!(plain.conflict().unwrap().dynamics, impasse_core::DynamicsAssumptions::default());
+    // Overrides reach them, and may create them.
+    let shifted = parse_native(
+        &border_province(),
+        "s.toml",
+        NativeSyntax::Toml,
+        &set(&["conflict.dynamics.resolve_prior=0.2", "conflict.dynamics.belief_a=[1, 1]"]),
+    )
+    .unwrap();
+    let d = &shifted.conflict().unwrap().dynamics;
+    assert_eq!((d.resolve_prior, d.belief_a), (Some(0.2), Some((1.0, 1.0))));
+    // Bad values are located.
+    let bad = format!(
+        "{}\n[conflict.dynamics]\nresolve_prior = 1.5\nresolved_cost = 0.05\nirresolute_cost = 0.01\n\
+         front_length = 5\nfront_position = 5\nbelief_a = [3]\nhorizon = 0\nspeed = 2\n",
+        border_province()
+    );
+    let diags = errors(toml(&bad));
+    let text_of = |d: &Diagnostic| format!("{}: {} (expected {})", d.line, d.message, d.expected);
+    let all: Vec<String> = diags.iter().map(text_of).collect();
+    for needle in [
+        "conflict.dynamics.resolve_prior",
+        "conflict.dynamics.irresolute_cost",
+        "conflict.dynamics.front_position",
+        "conflict.dynamics.belief_a",
+        "conflict.dynamics.horizon",
+        "speed",
+    ] {
+        assert!(all.iter().any(|line| line.contains(needle)), "{needle} not reported in {all:#?}");
+    }
+    assert!(diags.iter().all(|d| d.line > 0), "{all:#?}");
+}

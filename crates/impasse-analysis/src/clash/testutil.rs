@@ -87,6 +87,7 @@ pub(crate) fn conflict(
         mobilisation: vec![None; n],
         trajectory: Vec::new(),
         discount: 0.9,
+        dynamics: impasse_core::DynamicsAssumptions::default(),
     }
 }
 
