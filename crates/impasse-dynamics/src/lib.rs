@@ -2,6 +2,7 @@
 //! fight and learn. Pure and seeded; see `docs/dynamics.md` and
 //! `../shared/reference/bargaining-models.md` (§1.2, §2.5–2.6, §3.2, §6.3–6.4).
 //!
+//! - [`assess`]: every model a scenario's conflict supports, under its stated assumptions.
 //! - [`mc`]: the Monte Carlo engine: one random stream per replication, fixed chunks merged in
 //!   order, so results do not depend on the number of threads.
 //! - [`risk_return`]: M3, the one-shot offer under private information (risk–return trade-off).
@@ -13,6 +14,7 @@
 //! - [`attrition`]: M6, the war of attrition (complete-information mixed equilibrium and the
 //!   symmetric uniform incomplete-information equilibrium).
 
+pub mod assess;
 pub mod attrition;
 pub mod battlefield;
 pub mod commitment;
