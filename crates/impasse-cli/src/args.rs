@@ -29,6 +29,9 @@ pub(crate) enum Command {
     /// Run a tournament of agents over scenarios, as configured in a TOML file; streams rows to
     /// CSV and JSON Lines, resumes after an interruption, prints the ranking.
     Tournament(TournamentArgs),
+    /// Simulate the conflict while there is no deal: screening while fighting, battlefield
+    /// learning, the war of attrition, under the scenario's stated assumptions; with sweeps.
+    Dynamics(DynamicsArgs),
     /// Export a scenario to a GENIUS domain folder (domain XML and one profile XML per party).
     Export(ExportArgs),
 }
@@ -193,6 +196,46 @@ pub(crate) struct AnalyzeArgs {
     /// Refuse outcome spaces with more packages than this (after merging interchangeable values).
     #[arg(long, default_value_t = 100_000_000)]
     pub(crate) max_outcomes: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+}
+
+/// Output format of `impasse dynamics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DynamicsFormat {
+    /// A readable report.
+    Text,
+    /// JSON.
+    Json,
+    /// CSV (one row per model, or per sweep point and model).
+    Csv,
+}
+
+/// Arguments of `impasse dynamics`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DynamicsArgs {
+    /// A native scenario file with a `[conflict]` section.
+    pub(crate) path: PathBuf,
+    /// Monte Carlo replications per model (per sweep point).
+    #[arg(long, default_value_t = 100_000)]
+    pub(crate) runs: u64,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Horizon in rounds (default: the scenario's `conflict.dynamics.horizon`, else 200).
+    #[arg(long)]
+    pub(crate) horizon: Option<u32>,
+    /// Vary a scenario parameter over a grid, `PATH=FROM:TO:N` (e.g.
+    /// `conflict.balance=0.2:0.8:13`); give two for a two-way grid.
+    #[arg(long, value_name = "PATH=FROM:TO:N")]
+    pub(crate) sweep: Vec<String>,
+    /// Override a scenario parameter (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) overrides: Vec<Override>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DynamicsFormat::Text)]
+    pub(crate) format: DynamicsFormat,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub(crate) threads: Option<usize>,

@@ -298,3 +298,69 @@ fn geniusweb_folders_negotiate_and_native_scenarios_export_to_genius() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("native scenario files only"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
+    let report = json(&["dynamics", "scenarios/power-shift-ripeness.toml", "--runs", "20000"]);
+    // Stakes 1 and costs .05 each: attrition lasts 10 rounds in expectation, even odds.
+    assert!((report["attrition"]["expected_rounds"].as_f64().unwrap() - 10.0).abs() < 1e-9);
+    assert!(report["screening"]["skipped"].as_str().unwrap().contains("resolve_prior"));
+    assert!(report["learning"]["skipped"].as_str().unwrap().contains("front_length"));
+    // The reference's screening case through the scenario.
+    let report = json(&[
+        "dynamics",
+        "scenarios/power-shift-ripeness.toml",
+        "--runs",
+        "20000",
+        "--set",
+        "conflict.discount=0.95",
+        "--set",
+        "conflict.costs.north=0.02",
+        "--set",
+        "conflict.dynamics.decisive=0.1",
+        "--set",
+        "conflict.dynamics.resolve_prior=0.3",
+        "--set",
+        "conflict.dynamics.resolved_cost=0.01",
+        "--set",
+        "conflict.dynamics.irresolute_cost=0.05",
+    ]);
+    assert!((report["screening"]["p_settle"].as_f64().unwrap() - 0.97).abs() < 1e-4);
+    // Same seed, same numbers; a sweep gives one row per point and model.
+    let args = [
+        "dynamics",
+        "scenarios/power-shift-ripeness.toml",
+        "--runs",
+        "5000",
+        "--sweep",
+        "conflict.costs.north=0.02:0.1:3",
+        "--format",
+        "csv",
+    ];
+    let (a, b) = (impasse(&args), impasse(&args));
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout);
+    let csv = String::from_utf8_lossy(&a.stdout);
+    assert!(csv.starts_with("conflict.costs.north,model,p_settled"));
+    assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
+    // Bad parameters and sweeps exit 2 with a clear message.
+    for (bad, needle) in [
+        (vec!["--set", "conflict.dynamics.resolve_prior=1.5"], "probability"),
+        (vec!["--sweep", "conflict.balance=0.2:0.8"], "PATH=FROM:TO:N"),
+        (vec!["--sweep", "conflict.balance=0.2:0.8:1"], "N ≥ 2"),
+        (vec!["--runs", "0"], "--runs"),
+    ] {
+        let mut full = vec!["dynamics", "scenarios/power-shift-ripeness.toml"];
+        full.extend(bad);
+        let out = impasse(&full);
+        assert_eq!(out.status.code(), Some(2), "{full:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(needle),
+            "{full:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = impasse(&["dynamics", "scenarios/distributive-price.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[conflict]"));
+}

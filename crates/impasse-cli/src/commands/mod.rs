@@ -10,6 +10,7 @@ use impasse_format::Override;
 use crate::args::{Cli, Command};
 
 mod analyze;
+mod dynamics;
 mod export;
 mod negotiate;
 mod time;
@@ -23,6 +24,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Negotiate(args) => negotiate::run(&args),
         Command::Tournament(args) => tournament::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Dynamics(args) => dynamics::run(&args),
     }
 }
 
