@@ -152,19 +152,15 @@ pub fn load_genius_folder_with(
             Err(diag) => diags.push(diag),
         }
     }
-    let found = if files.is_empty() {
-        "no .xml files".to_owned()
-    } else {
-        files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
-    };
     diags.extend(check_roles(
         &folder,
         &texts,
-        &found,
+        &files,
         &domains,
         &profiles,
         &FolderFormat {
             name: "GENIUS",
+            extension: "xml",
             domain: "one .xml file whose root element is <negotiation_template>",
             domains: "exactly one .xml file whose root element is <negotiation_template>",
             profiles: "at least two .xml files whose root element is <utility_space>",
@@ -230,6 +226,8 @@ pub(crate) fn imported_party(
 pub(crate) struct FolderFormat {
     /// The format's name (`GENIUS`, `GeniusWeb`).
     pub(crate) name: &'static str,
+    /// The extension of its files (`xml`, `json`).
+    pub(crate) extension: &'static str,
     /// What a domain file looks like.
     pub(crate) domain: &'static str,
     /// The same, for "exactly one".
@@ -238,12 +236,13 @@ pub(crate) struct FolderFormat {
     pub(crate) profiles: &'static str,
 }
 
-/// The diagnostics of a folder whose files were classified into `domains` and `profiles`
-/// (indices into `texts`): no domain, several domains, fewer than two profiles.
+/// The diagnostics of a folder whose files (`files`, as listed) were read into `texts` and
+/// classified into `domains` and `profiles` (indices into `texts`): no domain, several domains,
+/// fewer than two profiles.
 pub(crate) fn check_roles(
     folder: &str,
     texts: &[(String, String)],
-    found: &str,
+    files: &[(String, PathBuf)],
     domains: &[usize],
     profiles: &[usize],
     format: &FolderFormat,
@@ -267,12 +266,17 @@ pub(crate) fn check_roles(
         expected: expected.to_owned(),
         found,
     };
+    let found = if files.is_empty() {
+        format!("no .{} files", format.extension)
+    } else {
+        files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
+    };
     let mut diags = Vec::new();
     if domains.is_empty() {
         diags.push(at_folder(
             format!("the folder holds no {} domain file", format.name),
             format.domain,
-            found.to_owned(),
+            found,
         ));
     } else if domains.len() > 1 {
         diags.push(at_folder(

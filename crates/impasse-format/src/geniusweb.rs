@@ -105,19 +105,15 @@ pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
             }
         }
     }
-    let found = if files.is_empty() {
-        "no .json files".to_owned()
-    } else {
-        files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
-    };
     diags.extend(check_roles(
         &folder,
         &texts,
-        &found,
+        &files,
         &domains,
         &profiles,
         &FolderFormat {
             name: "GeniusWeb",
+            extension: "json",
             domain: "one .json file holding an object with an `issuesValues` key",
             domains: "exactly one .json file with an `issuesValues` key",
             profiles: "at least two .json files whose single key is a profile class such as \
