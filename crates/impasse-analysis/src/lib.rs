@@ -22,6 +22,7 @@ pub mod clash;
 mod closest;
 mod frontier;
 mod kernel;
+pub mod perceived;
 pub mod prepared;
 pub mod proposals;
 pub mod ripeness;
@@ -70,6 +71,17 @@ pub enum AnalysisError {
         classes: f64,
         /// The configured limit.
         limit: u64,
+    },
+    /// The scenario has no conflict model, which the perceived zone needs.
+    #[error("the scenario has no [conflict] section")]
+    NoConflict,
+    /// Too many packages are acceptable at some perceived balances.
+    #[error(
+        "more than {limit} packages are acceptable at some perceived balances of power; coarsen the issues"
+    )]
+    TooManyRectangles {
+        /// The limit ([`crate::perceived::MAX_RECTANGLES`]).
+        limit: usize,
     },
 }
 

@@ -274,41 +274,41 @@ pub fn ripeness(prepared: &Prepared, config: &AnalysisConfig) -> Option<Ripeness
 
 /// A party's war value, computed exactly as [`impasse_core::Scenario::war_value`] does.
 #[inline]
-fn war(victory_a: f64, victory_b: f64, balance: f64, cost: f64) -> f64 {
+pub(crate) fn war(victory_a: f64, victory_b: f64, balance: f64, cost: f64) -> f64 {
     balance * victory_a + (1.0 - balance) * victory_b - cost
 }
 
 /// What the streaming pass needs to know about a party.
-struct PartyModel {
+pub(crate) struct PartyModel {
     /// Whether the reservation value derives from the conflict.
-    conflict: bool,
+    pub(crate) conflict: bool,
     /// Utility of side A's victory package.
-    victory_a: f64,
+    pub(crate) victory_a: f64,
     /// Utility of side B's victory package.
-    victory_b: f64,
+    pub(crate) victory_b: f64,
     /// Today's cost of conflict.
-    cost: f64,
+    pub(crate) cost: f64,
     /// The smallest value the party accepts today: `v >= today_floor` exactly when
     /// `tie_key(v) >= tie_key(reservation today)`.
-    today_floor: f64,
+    pub(crate) today_floor: f64,
     /// How far (in balance) the real-number boundary `W(p) = v` can lie from the exact one, per
     /// unit of `1/|u(victory_a) − u(victory_b)|`: half a tie unit of rounding, twice, plus a wide
     /// margin for floating-point error.
     slack: f64,
     /// Finite red lines: (index, penalty), in red-line order.
-    finite: Vec<(usize, f64)>,
+    pub(crate) finite: Vec<(usize, f64)>,
 }
 
-struct Model {
+pub(crate) struct Model {
     /// Today's balance.
     balance: f64,
-    parties: Vec<PartyModel>,
+    pub(crate) parties: Vec<PartyModel>,
     /// Indices of the absolute red lines.
-    absolute: Vec<usize>,
+    pub(crate) absolute: Vec<usize>,
 }
 
 impl Model {
-    fn new(prepared: &Prepared, balance: f64) -> Model {
+    pub(crate) fn new(prepared: &Prepared, balance: f64) -> Model {
         let scenario = prepared.scenario;
         let conflict = scenario.conflict();
         let mut parties: Vec<PartyModel> = scenario
@@ -350,7 +350,7 @@ impl Model {
 
     /// The balances at which a package whose value (after penalties) has key `key` is acceptable
     /// to conflict-derived `party`, at today's cost.
-    fn balance_range(&self, party: usize, key: i64) -> Option<(f64, f64)> {
+    pub(crate) fn balance_range(&self, party: usize, key: i64) -> Option<(f64, f64)> {
         let model = &self.parties[party];
         let (victory_a, victory_b, cost) = (model.victory_a, model.victory_b, model.cost);
         let holds = |balance: f64| tie_key(war(victory_a, victory_b, balance, cost)) <= key;
@@ -586,8 +586,10 @@ fn commitment_check(scenario: &impasse_core::Scenario, balance: f64) -> Commitme
     Commitment { discount: delta, cost_a, cost_b, steps, problem }
 }
 
-/// One step of the commitment check; `from` and `to` are side A's probabilities of prevailing.
-fn commitment_step(from: f64, to: f64, delta: f64, cost_a: f64, cost_b: f64) -> CommitmentStep {
+/// One step of the commitment check; `from` and `to` are side A's probabilities of prevailing,
+/// `delta` the per-period discount factor and `cost_a`, `cost_b` the sides' per-period costs (see
+/// [`Commitment`]). Inputs are not validated.
+pub fn commitment_step(from: f64, to: f64, delta: f64, cost_a: f64, cost_b: f64) -> CommitmentStep {
     let (p_from, q_from) = (from, 1.0 - from);
     // What the declining side gives up by fighting now, for each rising side.
     let rhs_a_rising = (1.0 - delta) * p_from + cost_b + delta * cost_a;
