@@ -549,6 +549,14 @@ impl Acc {
     }
 }
 
+/// The commitment check of a scenario's power trajectory, from today's balance: `None` without a
+/// conflict model or a trajectory.
+pub fn commitment(scenario: &impasse_core::Scenario) -> Option<Commitment> {
+    let conflict = scenario.conflict()?;
+    let balance = scenario.balance()?;
+    (!conflict.trajectory.is_empty()).then(|| commitment_check(scenario, balance))
+}
+
 /// The commitment check from today's balance through the trajectory.
 fn commitment_check(scenario: &impasse_core::Scenario, balance: f64) -> Commitment {
     let Some(conflict) = scenario.conflict() else {

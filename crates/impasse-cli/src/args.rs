@@ -226,6 +226,14 @@ pub(crate) struct DynamicsArgs {
     /// Horizon in rounds (default: the scenario's `conflict.dynamics.horizon`, else 200).
     #[arg(long)]
     pub(crate) horizon: Option<u32>,
+    /// Run only these models (repeatable): attrition, screening, learning, way-out. Default: every
+    /// model the scenario's assumptions support.
+    #[arg(long = "model", value_name = "MODEL", value_parser = ["attrition", "screening", "learning", "way-out"])]
+    pub(crate) models: Vec<String>,
+    /// The ripeness indicator's stalemate threshold: a side is in a stalemate when it gives itself
+    /// less than this chance of prevailing within the horizon.
+    #[arg(long, default_value_t = 0.1)]
+    pub(crate) stalemate: f64,
     /// Vary a scenario parameter over a grid, `PATH=FROM:TO:N` (e.g.
     /// `conflict.balance=0.2:0.8:13`); give two for a two-way grid.
     #[arg(long, value_name = "PATH=FROM:TO:N")]

@@ -304,14 +304,30 @@ fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
     let report = json(&["dynamics", "scenarios/power-shift-ripeness.toml", "--runs", "20000"]);
     // Stakes 1 and costs .05 each: attrition lasts 10 rounds in expectation, even odds.
     assert!((report["attrition"]["expected_rounds"].as_f64().unwrap() - 10.0).abs() < 1e-9);
+    // Its power trajectory poses a commitment problem: the learning models are not run.
+    assert_eq!(report["commitment"]["problem"], true);
+    for model in ["screening", "learning", "way_out"] {
+        assert!(report[model]["skipped"].as_str().unwrap().contains("commitment problem"));
+    }
+    // A flat trajectory: now the missing assumptions are named.
+    let flat = ["--set", "conflict.trajectory.1=0.5", "--set", "conflict.trajectory.2=0.5"];
+    let mut args = vec!["dynamics", "scenarios/power-shift-ripeness.toml", "--runs", "20000"];
+    args.extend(flat);
+    let report = json(&args);
+    assert_eq!(report["commitment"]["problem"], false);
     assert!(report["screening"]["skipped"].as_str().unwrap().contains("resolve_prior"));
     assert!(report["learning"]["skipped"].as_str().unwrap().contains("front_length"));
+    assert!(report["way_out"]["skipped"].as_str().unwrap().contains("front_length"));
     // The reference's screening case through the scenario.
     let report = json(&[
         "dynamics",
         "scenarios/power-shift-ripeness.toml",
         "--runs",
         "20000",
+        flat[0],
+        flat[1],
+        flat[2],
+        flat[3],
         "--set",
         "conflict.discount=0.95",
         "--set",
@@ -349,6 +365,9 @@ fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
         (vec!["--sweep", "conflict.balance=0.2:0.8"], "PATH=FROM:TO:N"),
         (vec!["--sweep", "conflict.balance=0.2:0.8:1"], "N ≥ 2"),
         (vec!["--runs", "0"], "--runs"),
+        (vec!["--stalemate", "1.5"], "--stalemate"),
+        (vec!["--model", "nonsense"], "way-out"),
+        (vec!["--set", "conflict.dynamics.mobilised_a=1.5"], "(0, 1]"),
     ] {
         let mut full = vec!["dynamics", "scenarios/power-shift-ripeness.toml"];
         full.extend(bad);
@@ -363,4 +382,67 @@ fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
     let out = impasse(&["dynamics", "scenarios/distributive-price.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[conflict]"));
+    // A what-if mobilisation needs today's: refused, at its line, without one.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/power-shift-ripeness.toml"
+    ))
+    .unwrap();
+    let cut = text.replace("[conflict.mobilisation]\nnorth = 0.4\nsouth = 0.6\n", "");
+    assert_ne!(cut, text);
+    let path =
+        std::env::temp_dir().join(format!("impasse-mobilisation-{}.toml", std::process::id()));
+    std::fs::write(&path, cut + "\n[conflict.dynamics]\nmobilised_a = 0.5\n").unwrap();
+    let out = impasse(&["dynamics", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("conflict.mobilisation") && stderr.contains(":"), "{stderr}");
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn dynamics_on_the_seed_reports_the_way_out_and_ripeness() {
+    let seed = "scenarios/negotiation-impasse-2023.toml";
+    let report = json(&["dynamics", seed, "--runs", "20000"]);
+    let way_out = &report["way_out"];
+    // An impasse today at the perceived balances, no deal within a year, not ripe.
+    assert_eq!(way_out["ripeness_today"]["way_out"], false);
+    assert_eq!(way_out["ripeness_today"]["ripe"], false);
+    let curve = way_out["exact"]["settled_by_round"].as_array().unwrap();
+    assert_eq!(curve.len(), 13, "horizon 12 quarters");
+    assert_eq!(curve[4].as_f64().unwrap(), 0.0);
+    let settled = way_out["exact"]["p_settled"].as_f64().unwrap();
+    assert!(settled > 0.0 && settled < 1.0);
+    // Every deal respects the red lines: Russia keeps the incorporation in its Constitution.
+    for terms in way_out["terms"].as_array().unwrap() {
+        let status = terms["package"]["new_regions_status"].as_str().unwrap();
+        assert!(status.starts_with("incorporated"), "{terms}");
+    }
+    // The exact path and the Monte Carlo agree.
+    let simulated = way_out["simulated"]["p_settled"].as_f64().unwrap();
+    let se = (settled * (1.0 - settled) / 20_000.0).sqrt();
+    assert!((simulated - settled).abs() < 4.0 * se);
+    // The one-prize reduction sees a bargaining range the multi-issue zone does not.
+    let range = report["sides"]["bargaining_range"].as_array().unwrap();
+    assert!(range[0].as_f64().unwrap() < range[1].as_f64().unwrap());
+    // Only the requested model runs; mobilising the West raises its chances.
+    let only = json(&["dynamics", seed, "--runs", "2000", "--model", "way-out"]);
+    assert!(only["attrition"]["skipped"].as_str().unwrap().contains("not requested"));
+    let mobilised = json(&[
+        "dynamics",
+        seed,
+        "--runs",
+        "2000",
+        "--model",
+        "way-out",
+        "--set",
+        "conflict.dynamics.mobilised_b=0.3",
+    ]);
+    let p = |r: &serde_json::Value, key: &str| r["way_out"]["exact"][key].as_f64().unwrap();
+    assert!(p(&mobilised, "p_decided_b") > p(&only, "p_decided_b"));
+    assert!(p(&mobilised, "p_settled") > p(&only, "p_settled"));
+    // The text report names the sides and the verdict.
+    let out = impasse(&["dynamics", seed, "--runs", "2000"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("closed (impasse)") && text.contains("not ripe"), "{text}");
 }

@@ -309,6 +309,13 @@ pub struct DynamicsAssumptions {
     pub belief_b: Option<(f64, f64)>,
     /// The most rounds simulated.
     pub horizon: Option<u32>,
+    /// What-if: the share of its resources side A mobilises, against today's (the mean stated
+    /// `mobilisation` of its parties). Side A's fighting strength scales with the ratio: the odds
+    /// of B's advance and of B prevailing are divided by it.
+    pub mobilised_a: Option<f64>,
+    /// What-if: the share of its resources side B mobilises; the odds of B's advance and of B
+    /// prevailing are multiplied by the ratio to today's.
+    pub mobilised_b: Option<f64>,
 }
 
 /// Everything a scenario is made of, before validation.

@@ -202,7 +202,7 @@ impl Battlefield {
 }
 
 /// `(1 − ρ^k)/(1 − ρ^N)` with `ρ = (1 − q)/q`, in log space.
-fn ruin_closed_form(n: u32, k: u32, q: f64) -> f64 {
+pub(crate) fn ruin_closed_form(n: u32, k: u32, q: f64) -> f64 {
     let (n, k) = (f64::from(n), f64::from(k));
     if q == 0.0 {
         return 0.0;

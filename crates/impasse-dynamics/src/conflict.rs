@@ -9,6 +9,12 @@
 //!   victory package)`: what prevailing rather than losing is worth to it, in utility units;
 //! - a side's **cost** is the mean, over its parties, of their stated per-round conflict costs (0
 //!   for a party with none);
+//! - **mobilisation** (a what-if): when `conflict.dynamics.mobilised_a` (or `_b`) states the share
+//!   of its resources a side mobilises, against today's share (the mean stated
+//!   `[conflict.mobilisation]` of its parties), the side's fighting strength is multiplied by the
+//!   ratio `f = mobilised/today`. The odds of B prevailing, `p_B/(1 − p_B)`, and of B's advance in
+//!   each battle are multiplied by `f_B/f_A` ([`ConflictView::strengthen`]); beliefs are not, so
+//!   the other side learns of the change on the battlefield;
 //! - costs as **shares of the stake** (`cost / stake`) are the per-round costs of the models that
 //!   bargain over a prize normalised to 1 (Fearon's `c_A`, `c_B`).
 //!
@@ -27,8 +33,11 @@ pub struct ConflictView {
     pub side_a: Vec<usize>,
     /// Side B's parties.
     pub side_b: Vec<usize>,
-    /// Side B's probability of prevailing today (`1 − balance`).
+    /// Side B's probability of prevailing (`1 − balance`, with the odds scaled by mobilisation).
     pub p_b: f64,
+    /// The factor by which mobilisation multiplies the odds of B's success, `f_B/f_A` (1 without a
+    /// what-if mobilisation).
+    pub odds_factor: f64,
     /// Side A's stake: mean `u(victory_a) − u(victory_b)` over its parties.
     pub stake_a: f64,
     /// Side B's stake: mean `u(victory_b) − u(victory_a)` over its parties.
@@ -79,10 +88,31 @@ impl ConflictView {
                 ));
             }
         }
+        let d = &conflict.dynamics;
+        let factor = |side: &[usize], mobilised: Option<f64>, name: &str| {
+            let Some(target) = mobilised else { return Ok(1.0) };
+            let today: Vec<f64> = side
+                .iter()
+                .filter_map(|&p| conflict.mobilisation.get(p).copied().flatten())
+                .collect();
+            let today = today.iter().sum::<f64>() / today.len() as f64;
+            if !(today > 0.0 && target > 0.0 && target <= 1.0) {
+                return Err(ParamError::new(
+                    name,
+                    target,
+                    "a share in (0, 1], against a positive stated mobilisation today",
+                ));
+            }
+            Ok(target / today)
+        };
+        let odds_factor = factor(&conflict.side_b, d.mobilised_b, "conflict.dynamics.mobilised_b")?
+            / factor(&conflict.side_a, d.mobilised_a, "conflict.dynamics.mobilised_a")?;
+        let p_b = crate::probability("1 − balance", 1.0 - balance)?;
         Ok(ConflictView {
             side_a: conflict.side_a.clone(),
             side_b: conflict.side_b.clone(),
-            p_b: crate::probability("1 − balance", 1.0 - balance)?,
+            p_b: scale_odds(p_b, odds_factor),
+            odds_factor,
             stake_a,
             stake_b,
             cost_a: crate::cost(
@@ -94,6 +124,12 @@ impl ConflictView {
                 mean(&conflict.side_b, &|p| scenario.conflict_cost(p)),
             )?,
         })
+    }
+
+    /// A probability of B's success (prevailing, or advancing in a battle) with its odds scaled by
+    /// the mobilisation factor.
+    pub fn strengthen(&self, p: f64) -> f64 {
+        scale_odds(p, self.odds_factor)
     }
 
     /// Side A's per-round cost as a share of its stake.
@@ -120,5 +156,15 @@ impl ConflictView {
     /// When a side's cost is 0 (the mixed equilibrium needs positive costs).
     pub fn attrition(&self) -> Result<Attrition, ParamError> {
         Attrition::new(self.stake_a, self.stake_b, self.cost_a, self.cost_b)
+    }
+}
+
+/// `p` with its odds `p/(1 − p)` multiplied by `factor` (0 and 1 stay put).
+fn scale_odds(p: f64, factor: f64) -> f64 {
+    if factor == 1.0 || p <= 0.0 || p >= 1.0 {
+        p
+    } else {
+        let odds = p / (1.0 - p) * factor;
+        odds / (1.0 + odds)
     }
 }

@@ -11,6 +11,8 @@
 //! - [`battlefield`]: M5, the gambler's-ruin battlefield with Bayesian learning and the
 //!   convergence settlement rule (behavioural), with exact Markov-chain oracles.
 //! - [`conflict`]: a scenario's conflict model as two sides, a prize, stakes and costs.
+//! - [`way_out`]: M5 with the multi-issue way out: the learning war settled when the zone of
+//!   agreement at the sides' perceived balances opens, and Zartman's ripeness indicator.
 //! - [`attrition`]: M6, the war of attrition (complete-information mixed equilibrium and the
 //!   symmetric uniform incomplete-information equilibrium).
 
@@ -22,6 +24,7 @@ pub mod conflict;
 pub mod mc;
 pub mod risk_return;
 pub mod screening;
+pub mod way_out;
 
 /// A model parameter outside its domain.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]

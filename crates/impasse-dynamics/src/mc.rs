@@ -215,14 +215,31 @@ pub fn simulate<F>(runs: u64, seed: u64, horizon: u32, model: F) -> Summary
 where
     F: Fn(&mut Rng) -> Outcome + Sync,
 {
+    simulate_observed(runs, seed, horizon, model, &|_| {})
+}
+
+/// As [`simulate`], calling `progress(replications)` as each chunk completes (from any thread, in
+/// any order), for progress bars. The summary does not depend on it.
+pub fn simulate_observed<F>(
+    runs: u64,
+    seed: u64,
+    horizon: u32,
+    model: F,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Summary
+where
+    F: Fn(&mut Rng) -> Outcome + Sync,
+{
     let chunks: Vec<Summary> = (0..runs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
             let mut summary = Summary::new(horizon);
-            for replication in chunk * CHUNK..((chunk + 1) * CHUNK).min(runs) {
+            let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(runs));
+            for replication in start..end {
                 let mut rng = stream(seed, replication);
                 summary.add(&model(&mut rng));
             }
+            progress(end - start);
             summary
         })
         .collect();

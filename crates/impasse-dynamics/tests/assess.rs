@@ -3,10 +3,18 @@
 
 use std::path::Path;
 
-use impasse_dynamics::assess::{AssessConfig, Run, assess};
+use impasse_dynamics::assess::{AssessConfig, Models, Run, assess};
 use impasse_format::{NativeSyntax, Override, parse_native};
 
+/// The border province with its power trajectory flattened (so that no commitment problem stops
+/// the learning models), and `overrides`.
 fn border_province(overrides: &[&str]) -> impasse_core::Scenario {
+    let mut all = vec!["conflict.trajectory.1=0.5", "conflict.trajectory.2=0.5"];
+    all.extend_from_slice(overrides);
+    border_province_as_is(&all)
+}
+
+fn border_province_as_is(overrides: &[&str]) -> impasse_core::Scenario {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/power-shift-ripeness.toml");
     let text = std::fs::read_to_string(path).unwrap();
@@ -14,7 +22,8 @@ fn border_province(overrides: &[&str]) -> impasse_core::Scenario {
     parse_native(&text, "power-shift-ripeness.toml", NativeSyntax::Toml, &overrides).unwrap()
 }
 
-const CONFIG: AssessConfig = AssessConfig { runs: 100_000, seed: 3, horizon: None };
+const CONFIG: AssessConfig =
+    AssessConfig { runs: 100_000, seed: 3, horizon: None, stalemate: 0.1, models: Models::ALL };
 
 #[test]
 fn the_screening_model_reads_the_scenario_and_reproduces_the_reference() {
@@ -78,7 +87,17 @@ fn unequal_prior_strengths_have_no_closed_form_t_star_but_an_exact_chain() {
         "conflict.dynamics.belief_a=[3, 7]",
         "conflict.dynamics.belief_b=[7, 5]",
     ]);
-    let a = assess(&scenario, &AssessConfig { runs: 1000, seed: 1, horizon: Some(50) }).unwrap();
+    let a = assess(
+        &scenario,
+        &AssessConfig {
+            runs: 1000,
+            seed: 1,
+            horizon: Some(50),
+            stalemate: 0.1,
+            models: Models::ALL,
+        },
+    )
+    .unwrap();
     assert_eq!(a.horizon, 50);
     // Unequal prior strengths: no closed-form t*, but the exact chain and the simulation run.
     let Run::Ran(l) = &a.learning else { panic!("{:?}", a.learning) };
@@ -87,4 +106,42 @@ fn unequal_prior_strengths_have_no_closed_form_t_star_but_an_exact_chain() {
         (l.exact.settled + l.exact.decided_a + l.exact.decided_b + l.exact.ongoing - 1.0).abs()
             < 1e-9
     );
+}
+
+#[test]
+fn a_commitment_problem_stops_the_learning_models() {
+    // North gains 0.6 → 0.8 in one period: South fights now (the analysis crate's check).
+    let learning = [
+        "conflict.dynamics.front_length=8",
+        "conflict.dynamics.front_position=3",
+        "conflict.dynamics.advance=0.45",
+        "conflict.dynamics.belief_a=[3, 7]",
+        "conflict.dynamics.belief_b=[7, 3]",
+    ];
+    let a = assess(&border_province_as_is(&learning), &CONFIG).unwrap();
+    assert!(a.commitment.as_ref().unwrap().problem);
+    for run in [
+        a.learning.clone().map_skip(),
+        a.screening.clone().map_skip(),
+        a.way_out.clone().map_skip(),
+    ] {
+        assert!(run.unwrap().contains("commitment problem"));
+    }
+    assert!(matches!(a.attrition, Run::Ran(_)), "attrition is not a learning model");
+    let a = assess(&border_province(&learning), &CONFIG).unwrap();
+    assert!(!a.commitment.as_ref().unwrap().problem);
+    assert!(matches!(a.learning, Run::Ran(_)) && matches!(a.way_out, Run::Ran(_)));
+}
+
+trait Skip {
+    fn map_skip(self) -> Option<String>;
+}
+
+impl<T> Skip for Run<T> {
+    fn map_skip(self) -> Option<String> {
+        match self {
+            Run::Ran(_) => None,
+            Run::Skipped(why) => Some(why),
+        }
+    }
 }

@@ -1,48 +1,62 @@
-//! Powell's commitment check against the §6.4 oracle, its boundary and its patient limit.
+//! Powell's commitment check (re-exported from the analysis crate) against the §6.4 oracle, its
+//! boundary, its patient limit and both directions of the shift.
 
-use impasse_dynamics::commitment::Commitment;
+use impasse_dynamics::commitment::{Side, commitment_step};
+
+/// B's probability of prevailing moves from `p0` to `p1` (the reference's notation); the analysis
+/// crate takes A's.
+fn check(
+    p0: f64,
+    p1: f64,
+    delta: f64,
+    c_a: f64,
+    c_b: f64,
+) -> impasse_dynamics::commitment::CommitmentStep {
+    commitment_step(1.0 - p0, 1.0 - p1, delta, c_a, c_b)
+}
 
 #[test]
 fn the_oracle_is_a_war() {
-    let check = Commitment::new(0.3, 0.6, 0.9, 0.05, 0.05).unwrap().check();
-    assert!((check.shift - 0.27).abs() < 1e-12, "{}", check.shift);
-    assert!((check.offset - 0.125).abs() < 1e-12, "{}", check.offset);
-    assert!(check.war);
+    let step = check(0.3, 0.6, 0.9, 0.05, 0.05);
+    assert_eq!(step.rising, Some(Side::B));
+    assert!((step.lhs - 0.27).abs() < 1e-12, "{}", step.lhs);
+    assert!((step.rhs - 0.125).abs() < 1e-12, "{}", step.rhs);
+    assert!(step.problem);
 }
 
 #[test]
 fn equality_is_not_a_war() {
     // δ = ½, p_0 = 0, p_1 = ½, c = (⅛, ¼): both sides are exactly ¼ in binary.
-    let check = Commitment::new(0.0, 0.5, 0.5, 0.125, 0.25).unwrap().check();
-    assert_eq!(check.shift, check.offset);
-    assert!(!check.war);
-    let patient = Commitment::new(0.25, 0.5, 0.5, 0.125, 0.125).unwrap().check_patient();
-    assert_eq!(patient.shift, patient.offset);
-    assert!(!patient.war);
+    let step = check(0.0, 0.5, 0.5, 0.125, 0.25);
+    assert_eq!(step.lhs, step.rhs);
+    assert!(!step.problem);
 }
 
 #[test]
 fn the_patient_limit_is_shift_against_total_cost() {
-    for (p0, p1, c_a, c_b) in
-        [(0.3, 0.6, 0.05, 0.05), (0.3, 0.4, 0.05, 0.1), (0.5, 0.5, 0.0, 0.0), (0.6, 0.2, 0.1, 0.1)]
-    {
-        let model = Commitment::new(p0, p1, 0.999_999, c_a, c_b).unwrap();
-        let (near, limit) = (model.check(), model.check_patient());
-        assert!(
-            (near.shift - limit.shift).abs() < 1e-5 && (near.offset - limit.offset).abs() < 1e-5
-        );
-        assert_eq!(near.war, limit.war, "{p0} {p1} {c_a} {c_b}");
-        assert_eq!(limit.war, p1 - p0 > c_a + c_b);
+    for (p0, p1, c_a, c_b) in [
+        (0.3, 0.6, 0.05, 0.05),
+        (0.3, 0.4, 0.05, 0.1),
+        (0.5, 0.5, 0.0, 0.0),
+        (0.6, 0.2, 0.1, 0.1),
+        (0.6, 0.5, 0.1, 0.1),
+    ] {
+        let step = check(p0, p1, 0.999_999, c_a, c_b);
+        let shift: f64 = p1 - p0;
+        assert!((step.lhs - 0.999_999 * shift.abs()).abs() < 1e-12);
+        assert!((step.rhs - (c_a + c_b)).abs() < 1e-5, "{p0} {p1}: {}", step.rhs);
+        assert_eq!(step.problem, shift.abs() > c_a + c_b, "{p0} {p1} {c_a} {c_b}");
     }
     // Impatience makes the problem milder: the oracle shift is no war at δ = 0.3.
-    assert!(!Commitment::new(0.3, 0.6, 0.3, 0.05, 0.05).unwrap().check().war);
+    assert!(!check(0.3, 0.6, 0.3, 0.05, 0.05).problem);
 }
 
 #[test]
-fn invalid_parameters_are_refused() {
-    assert!(Commitment::new(-0.1, 0.6, 0.9, 0.05, 0.05).is_err());
-    assert!(Commitment::new(0.3, 1.1, 0.9, 0.05, 0.05).is_err());
-    assert!(Commitment::new(0.3, 0.6, 1.0, 0.05, 0.05).is_err());
-    assert!(Commitment::new(0.3, 0.6, 0.9, -0.05, 0.05).is_err());
-    assert!(Commitment::new(0.3, 0.6, 0.9, 0.05, f64::INFINITY).is_err());
+fn a_rising_a_is_checked_from_bs_side() {
+    // A's chance rises from 0.4 to 0.8: B fights iff δ·0.4 > (1 − δ)·0.4 + c_B + δ·c_A.
+    let step = check(0.6, 0.2, 0.9, 0.05, 0.1);
+    assert_eq!(step.rising, Some(Side::A));
+    assert!((step.lhs - 0.36).abs() < 1e-12);
+    assert!((step.rhs - (0.1 * 0.4 + 0.1 + 0.9 * 0.05)).abs() < 1e-12);
+    assert!(step.problem);
 }

@@ -113,6 +113,8 @@ pub(crate) const DYNAMICS_KEYS: &[&str] = &[
     "belief_a",
     "belief_b",
     "horizon",
+    "mobilised_a",
+    "mobilised_b",
 ];
 
 /// Parses a native scenario, applying `overrides` before validation.
@@ -1672,6 +1674,27 @@ impl<'a> Checker<'a> {
             Some(node) => self.dynamics(node),
             None => DynamicsAssumptions::default(),
         };
+        // A what-if mobilisation is measured against today's: the side must state one.
+        if let Some(Node { kind: Kind::Table(entries), .. }) = table.get("dynamics") {
+            for (key, side, name) in
+                [("mobilised_a", &side_a, "side A"), ("mobilised_b", &side_b, "side B")]
+            {
+                if let Some((_, node)) = entries.iter().find(|(k, _)| k.name == key)
+                    && !side
+                        .iter()
+                        .any(|&party| mobilisation.get(party).is_some_and(Option::is_some))
+                {
+                    self.report(
+                        &node.origin,
+                        format!(
+                            "`conflict.dynamics.{key}` needs today's mobilisation of a party of {name} in [conflict.mobilisation]"
+                        ),
+                        format!("a [conflict.mobilisation] entry for a party of {name}"),
+                        "none".to_owned(),
+                    );
+                }
+            }
+        }
         Some(ConflictModel {
             description,
             side_a,
@@ -1758,6 +1781,16 @@ impl<'a> Checker<'a> {
             belief_a: belief(self, "belief_a"),
             belief_b: belief(self, "belief_b"),
             horizon: count(self, "horizon", 1, "an integer from 1 to 10000"),
+            mobilised_a: table.get("mobilised_a").and_then(|node| {
+                self.number_where(node, &path("mobilised_a"), "a share in (0, 1]", |v| {
+                    v > 0.0 && v <= 1.0
+                })
+            }),
+            mobilised_b: table.get("mobilised_b").and_then(|node| {
+                self.number_where(node, &path("mobilised_b"), "a share in (0, 1]", |v| {
+                    v > 0.0 && v <= 1.0
+                })
+            }),
         }
     }
 

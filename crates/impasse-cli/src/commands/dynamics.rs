@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
 
-use impasse_dynamics::assess::{AssessConfig, Assessment, Run, assess};
+use impasse_core::Scenario;
+use impasse_dynamics::assess::{AssessConfig, Assessment, Models, Run, assess_observed};
 use impasse_dynamics::mc::Summary;
 use impasse_format::{GeniusSemantics, Override};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -64,7 +65,31 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let config = AssessConfig { runs: args.runs, seed: args.seed, horizon: args.horizon };
+    if !(0.0..=1.0).contains(&args.stalemate) {
+        writeln!(
+            stderr,
+            "error: --stalemate must be a probability in [0, 1], got {}",
+            args.stalemate
+        )?;
+        return Ok(ExitCode::from(2));
+    }
+    let models = if args.models.is_empty() {
+        Models::ALL
+    } else {
+        let mut models = Models::NONE;
+        for name in &args.models {
+            // clap has checked the names.
+            models.enable(name);
+        }
+        models
+    };
+    let config = AssessConfig {
+        runs: args.runs,
+        seed: args.seed,
+        horizon: args.horizon,
+        stalemate: args.stalemate,
+        models,
+    };
     // The grid: every combination of the swept values (one empty point without sweeps).
     let mut points: Vec<Vec<(String, f64)>> = vec![Vec::new()];
     for sweep in &sweeps {
@@ -87,16 +112,30 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::from(2));
     }
-    let bar = if sweeps.is_empty() {
+    // A sweep counts points; a single run counts replications (every model that runs).
+    let single = sweeps.is_empty();
+    let bar = if single && args.runs * models.count() < 1_000_000 {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+    } else if single {
+        ProgressBar::new(args.runs * models.count())
     } else {
         ProgressBar::new(points.len() as u64)
     };
+    let template = if single {
+        "{bar:40} {human_pos}/{human_len} replications  eta {eta}"
+    } else {
+        "{bar:40} {pos}/{len} sweep points  eta {eta}"
+    };
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} sweep points  eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let on_chunk = |n: u64| {
+        if single {
+            bar.inc(n);
+        }
+    };
     let mut results = Vec::with_capacity(points.len());
+    let mut first_scenario: Option<Scenario> = None;
     for point in &points {
         let mut overrides = args.overrides.clone();
         for (path, value) in point {
@@ -112,7 +151,9 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
             Ok(scenario) => scenario,
             Err(code) => return Ok(code),
         };
-        let assessment = match super::with_threads(args.threads, || assess(&scenario, &config))? {
+        let assessment = match super::with_threads(args.threads, || {
+            assess_observed(&scenario, &config, &on_chunk)
+        })? {
             Ok(a) => a,
             Err(err) => {
                 writeln!(stderr, "error: {}: {err}", args.path.display())?;
@@ -120,13 +161,20 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
             }
         };
         results.push((point.clone(), assessment));
-        bar.inc(1);
+        if first_scenario.is_none() {
+            first_scenario = Some(scenario);
+        }
+        if !single {
+            bar.inc(1);
+        }
     }
     bar.finish_and_clear();
     let mut stdout = std::io::stdout().lock();
     match args.format {
         DynamicsFormat::Json => {
-            let rows: Vec<Value> = results.iter().map(|(p, a)| point_json(p, a)).collect();
+            let names = first_scenario.as_ref().map(Names::new);
+            let rows: Vec<Value> =
+                results.iter().map(|(p, a)| point_json(p, a, names.as_ref())).collect();
             let out = if sweeps.is_empty() {
                 rows.into_iter().next().unwrap_or(Value::Null)
             } else {
@@ -137,7 +185,8 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
         }
         DynamicsFormat::Csv => stdout.write_all(csv(&sweeps, &results).as_bytes())?,
         DynamicsFormat::Text if sweeps.is_empty() => {
-            stdout.write_all(text(&results[0].1, args).as_bytes())?;
+            let scenario = first_scenario.as_ref().expect("one point");
+            stdout.write_all(text(&results[0].1, scenario, args).as_bytes())?;
         }
         DynamicsFormat::Text => {
             stdout.write_all(csv(&sweeps, &results).replace(',', "\t").as_bytes())?
@@ -164,25 +213,140 @@ fn summary_json(s: &Summary) -> Value {
     })
 }
 
-fn point_json(point: &[(String, f64)], a: &Assessment) -> Value {
-    let run = |r: Value| r;
+/// Names for reports: parties, sides and packages.
+struct Names {
+    parties: Vec<String>,
+    side_a: String,
+    side_b: String,
+    issues: Vec<(String, Vec<String>)>,
+}
+
+impl Names {
+    fn new(scenario: &Scenario) -> Names {
+        let parties: Vec<String> = scenario.parties().iter().map(|p| p.name.clone()).collect();
+        let side = |side: &[usize]| {
+            side.iter().map(|&p| parties[p].clone()).collect::<Vec<_>>().join(", ")
+        };
+        let (side_a, side_b) = scenario
+            .conflict()
+            .map_or((String::from("A"), String::from("B")), |c| (side(&c.side_a), side(&c.side_b)));
+        let issues = scenario
+            .issues()
+            .iter()
+            .map(|issue| {
+                let values = (0..issue.cardinality().min(4096))
+                    .map(|v| issue.value(v).to_string())
+                    .collect();
+                (issue.id.clone(), values)
+            })
+            .collect();
+        Names { parties, side_a, side_b, issues }
+    }
+
+    fn package(&self, package: &[u32]) -> Vec<(String, String)> {
+        package
+            .iter()
+            .zip(&self.issues)
+            .map(|(&v, (id, values))| {
+                (id.clone(), values.get(v as usize).cloned().unwrap_or_else(|| v.to_string()))
+            })
+            .collect()
+    }
+
+    fn package_text(&self, package: &[u32]) -> String {
+        self.package(package).iter().map(|(i, v)| format!("{i}={v}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn ripeness_json(r: &impasse_dynamics::way_out::Ripeness) -> Value {
+    let side = |s: &impasse_dynamics::way_out::SideRipeness| {
+        json!({
+            "perceived_balance": s.outlook.balance,
+            "p_prevails_within_window": s.outlook.wins_within,
+            "p_loses_within_window": s.outlook.loses_within,
+            "expected_rounds_within_window": s.outlook.rounds_within,
+            "stalemate": s.stalemate,
+            "cost_of_fighting_on": s.cost_of_fighting_on,
+            "expected_gain": s.expected_gain,
+            "hurting": s.hurting,
+        })
+    };
+    json!({
+        "window": r.window,
+        "epsilon": r.epsilon,
+        "side_a": side(&r.a),
+        "side_b": side(&r.b),
+        "way_out": r.way_out,
+        "mutually_hurting_stalemate": r.mutually_hurting_stalemate,
+        "ripe": r.ripe,
+    })
+}
+
+fn exact_json(e: &impasse_dynamics::battlefield::ExactPath) -> Value {
+    let mut acc = 0.0;
+    let curve: Vec<f64> = e
+        .settled_at
+        .iter()
+        .map(|p| {
+            acc += p;
+            acc
+        })
+        .collect();
+    json!({
+        "p_settled": e.settled, "p_decided_a": e.decided_a,
+        "p_decided_b": e.decided_b, "p_ongoing": e.ongoing,
+        "expected_rounds": e.expected_rounds,
+        "settled_by_round": curve,
+    })
+}
+
+fn point_json(point: &[(String, f64)], a: &Assessment, names: Option<&Names>) -> Value {
     let skipped = |why: &str| json!({ "skipped": why });
     json!({
         "point": point.iter().map(|(p, v)| (p.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "sides": {
             "p_b": a.view.p_b,
+            "odds_factor": a.view.odds_factor,
             "stake_a": a.view.stake_a, "stake_b": a.view.stake_b,
             "cost_a": a.view.cost_a, "cost_b": a.view.cost_b,
             "bargaining_range": [a.range.0, a.range.1],
         },
         "horizon": a.horizon,
+        "commitment": a.commitment.as_ref().map(|c| json!({
+            "problem": c.problem,
+            "steps": c.steps.iter().map(|s| json!({
+                "from": s.from, "to": s.to, "lhs": s.lhs, "rhs": s.rhs, "problem": s.problem,
+            })).collect::<Vec<_>>(),
+        })),
+        "way_out": match &a.way_out {
+            Run::Ran(w) => json!({
+                "kind": "behavioural approximation (settles when the perceived multi-issue zone opens), exact Markov chain",
+                "perceived_balances_today": [w.balances_today.0, w.balances_today.1],
+                "hard_feasible": w.hard_feasible,
+                "ripeness_today": ripeness_json(&w.ripeness_today),
+                "exact": exact_json(&w.exact),
+                "terms": w.terms.iter().map(|t| json!({
+                    "probability": t.probability,
+                    "package": names.map_or_else(
+                        || json!(t.package),
+                        |n| Value::Object(n.package(&t.package).into_iter()
+                            .map(|(k, v)| (k, Value::String(v))).collect()),
+                    ),
+                    "utilities": t.utilities,
+                    "mean_round": t.mean_round,
+                    "mean_advance_b": t.mean_advance_b,
+                })).collect::<Vec<_>>(),
+                "simulated": summary_json(&w.simulated),
+            }),
+            Run::Skipped(why) => skipped(why),
+        },
         "attrition": match &a.attrition {
-            Run::Ran(w) => run(json!({
+            Run::Ran(w) => json!({
                 "kind": "equilibrium (mixed, complete information)",
                 "expected_rounds": w.expected_rounds,
                 "p_a_concedes_first": w.p_a_concedes_first,
                 "simulated": summary_json(&w.simulated),
-            })),
+            }),
             Run::Skipped(why) => skipped(why),
         },
         "screening": match &a.screening {
@@ -198,13 +362,9 @@ fn point_json(point: &[(String, f64)], a: &Assessment) -> Value {
         },
         "learning": match &a.learning {
             Run::Ran(l) => json!({
-                "kind": "behavioural approximation (convergence rule), exact Markov chain",
+                "kind": "behavioural approximation (one-prize convergence rule), exact Markov chain",
                 "t_star": l.t_star,
-                "exact": {
-                    "p_settled": l.exact.settled, "p_decided_a": l.exact.decided_a,
-                    "p_decided_b": l.exact.decided_b, "p_ongoing": l.exact.ongoing,
-                    "expected_rounds": l.exact.expected_rounds,
-                },
+                "exact": exact_json(&l.exact),
                 "simulated": summary_json(&l.simulated),
             }),
             Run::Skipped(why) => skipped(why),
@@ -229,7 +389,14 @@ fn csv(sweeps: &[Sweep], results: &[(Vec<(String, f64)>, Assessment)]) -> String
     );
     let _ = writeln!(out, "{}", header.join(","));
     for (point, a) in results {
-        let models: [(&str, Option<&Summary>); 3] = [
+        let models: [(&str, Option<&Summary>); 4] = [
+            (
+                "way-out",
+                match &a.way_out {
+                    Run::Ran(w) => Some(&w.simulated),
+                    Run::Skipped(_) => None,
+                },
+            ),
             (
                 "attrition",
                 match &a.attrition {
@@ -273,40 +440,220 @@ fn csv(sweeps: &[Sweep], results: &[(Vec<(String, f64)>, Assessment)]) -> String
     out
 }
 
-fn text(a: &Assessment, args: &DynamicsArgs) -> String {
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+fn text(a: &Assessment, scenario: &Scenario, args: &DynamicsArgs) -> String {
     let mut out = String::new();
+    let names = Names::new(scenario);
     let v = &a.view;
+    let (side_a, side_b) = (&names.side_a, &names.side_b);
+    let _ = writeln!(out, "Conflict dynamics: {}", scenario.name());
     let _ = writeln!(
         out,
-        "Conflict dynamics of {} ({} replications per model, seed {}, horizon {} rounds)\n",
+        "{} · {} replications per model, seed {}, horizon {} rounds",
         args.path.display(),
         args.runs,
         args.seed,
         a.horizon
     );
+    let _ = writeln!(out, "Side A: {side_a}. Side B: {side_b}.\n");
+    let curve_line = |curve: &[f64]| -> String {
+        let mut marks: Vec<usize> = [1usize, 2, 4, 8, 12, 24, 50, 100, 200]
+            .into_iter()
+            .filter(|&t| t < curve.len())
+            .collect();
+        if let Some(last) = curve.len().checked_sub(1)
+            && !marks.contains(&last)
+        {
+            marks.push(last);
+        }
+        marks.iter().map(|&t| format!("t≤{t}: {:.3}", curve[t])).collect::<Vec<_>>().join(", ")
+    };
+    let cumulative = |at: &[f64]| -> Vec<f64> {
+        let mut acc = 0.0;
+        at.iter()
+            .map(|p| {
+                acc += p;
+                acc
+            })
+            .collect()
+    };
+    if (v.odds_factor - 1.0).abs() > 0.0 {
+        let _ = writeln!(
+            out,
+            "What-if mobilisation: side B's odds of success multiplied by {:.3} (side A's strength against B's).\n",
+            v.odds_factor
+        );
+    }
+    // 1. The headline: the multi-issue way out.
     let _ = writeln!(
         out,
-        "Two sides, one prize (a reduction of the scenario: stakes and costs are each side's mean):"
+        "Will a zone of agreement open? (the battlefield with learning, settled when the zone at the sides' perceived balances opens; a behavioural approximation, computed exactly)"
+    );
+    match &a.way_out {
+        Run::Ran(w) => {
+            let (x_a, x_b) = w.balances_today;
+            let _ = writeln!(
+                out,
+                "  Today {side_a} puts its own chance of prevailing at {x_a:.3}; {side_b} put it at {x_b:.3}."
+            );
+            let r = &w.ripeness_today;
+            let _ = writeln!(
+                out,
+                "  Zone of agreement at these perceived balances: {}",
+                if r.way_out { "open" } else { "closed (impasse)" }
+            );
+            if !w.hard_feasible {
+                let _ = writeln!(
+                    out,
+                    "  Every package crosses an absolute red line or misses a precondition: no belief can open a zone (see `impasse analyze`)."
+                );
+            }
+            let e = &w.exact;
+            let _ = writeln!(
+                out,
+                "  Within {} rounds: a deal {:.3}; decided for {side_a} {:.3}; decided for {side_b} {:.3}; still fighting {:.3}",
+                a.horizon, e.settled, e.decided_a, e.decided_b, e.ongoing
+            );
+            let _ =
+                writeln!(out, "  P(deal by round t): {}", curve_line(&cumulative(&e.settled_at)));
+            let _ = writeln!(
+                out,
+                "  Expected rounds fought (to the end or the horizon): {:.2}",
+                e.expected_rounds
+            );
+            if w.terms.is_empty() {
+                let _ = writeln!(out, "  No path within the horizon opens the zone.");
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  Deals (the Nash solution of the perceived zone), most likely first, with the mean round and how far side B has moved the front by then (+: advanced):"
+                );
+                for t in w.terms.iter().take(5) {
+                    let _ = writeln!(
+                        out,
+                        "    P {:.3}  round {:.1}, front {:+.1}: {}",
+                        t.probability,
+                        t.mean_round,
+                        t.mean_advance_b,
+                        names.package_text(&t.package)
+                    );
+                    let utilities: Vec<String> = t
+                        .utilities
+                        .iter()
+                        .zip(&names.parties)
+                        .map(|(u, n)| format!("{n} {u:.3}"))
+                        .collect();
+                    let _ = writeln!(out, "             utilities: {}", utilities.join(", "));
+                }
+                if w.terms.len() > 5 {
+                    let _ = writeln!(
+                        out,
+                        "    ... {} more packages (--format json for all)",
+                        w.terms.len() - 5
+                    );
+                }
+            }
+            let s = &w.simulated;
+            let n = s.runs as f64;
+            let _ = writeln!(
+                out,
+                "  Monte Carlo check: deal {:.3}, decided for A {:.3}, for B {:.3}, ongoing {:.3}; mean {:.2} rounds (±{:.2})",
+                s.p_settled(),
+                s.decided_a as f64 / n,
+                s.decided_b as f64 / n,
+                s.ongoing as f64 / n,
+                s.duration.mean(),
+                2.0 * s.duration.se()
+            );
+            let _ = writeln!(
+                out,
+                "  Mean realised payoff (side's mean utility, less its costs): {side_a} {:.3}, {side_b} {:.3}",
+                s.payoff_a.mean(),
+                s.payoff_b.mean()
+            );
+            // 2. Ripeness.
+            let _ = writeln!(
+                out,
+                "\nRipeness today (Zartman: a mutually hurting stalemate and a way out; window {} rounds, stalemate below {:.2}):",
+                r.window, r.epsilon
+            );
+            for (name, side) in [(side_a, &r.a), (side_b, &r.b)] {
+                let _ = writeln!(
+                    out,
+                    "  {name}: stalemate {} (gives itself {:.3} to prevail within the window, {:.3} to lose); hurting {} (fighting on costs {:.3}, expected gain {:.3})",
+                    yes(side.stalemate),
+                    side.outlook.wins_within,
+                    side.outlook.loses_within,
+                    yes(side.hurting),
+                    side.cost_of_fighting_on,
+                    side.expected_gain
+                );
+            }
+            let _ = writeln!(out, "  way out: {}", yes(r.way_out));
+            let mut missing = Vec::new();
+            if !(r.a.stalemate && r.b.stalemate) {
+                missing.push("a stalemate on both sides");
+            }
+            if !(r.a.hurting && r.b.hurting) {
+                missing.push("hurt on both sides");
+            }
+            if !r.way_out {
+                missing.push("a way out");
+            }
+            let _ = writeln!(
+                out,
+                "  => {}",
+                if r.ripe {
+                    "ripe".to_owned()
+                } else {
+                    format!("not ripe: missing {}", missing.join(", "))
+                }
+            );
+        }
+        Run::Skipped(why) => {
+            let _ = writeln!(out, "  not run: {why}");
+        }
+    }
+    let _ = writeln!(out, "\nCommitment problem (Powell; a shifting balance of power):");
+    match &a.commitment {
+        None => {
+            let _ = writeln!(out, "  no power trajectory stated: not checked");
+        }
+        Some(c) if c.problem => {
+            let _ = writeln!(
+                out,
+                "  the trajectory poses a commitment problem: a war it drives does not end by learning, so the learning and screening models were not run"
+            );
+        }
+        Some(c) => {
+            let _ =
+                writeln!(out, "  none over the {} step(s) of the stated trajectory", c.steps.len());
+        }
+    }
+    // 3. The one-prize models.
+    let _ = writeln!(
+        out,
+        "\nOne-prize reduction (the models below treat the conflict as one divisible prize and ignore red lines and preconditions; stakes and costs are each side's mean):"
     );
     let _ = writeln!(
         out,
-        "  P(side B prevails) = {:.3}; stakes A {:.3}, B {:.3}; per-round costs A {:.3}, B {:.3}",
+        "  P({side_b} prevails) = {:.3}; stakes A {:.3}, B {:.3}; per-round costs A {:.3}, B {:.3}",
         v.p_b, v.stake_a, v.stake_b, v.cost_a, v.cost_b
     );
     let _ = writeln!(
         out,
-        "  Fearon's bargaining range over B's share: [{:.3}, {:.3}]\n",
-        a.range.0, a.range.1
+        "  Fearon's bargaining range over B's share: [{:.3}, {:.3}]{}",
+        a.range.0,
+        a.range.1,
+        match &a.way_out {
+            Run::Ran(w) if a.range.0 <= a.range.1 && !w.ripeness_today.way_out =>
+                " — non-empty in the reduction, yet the multi-issue zone is closed: the red lines and preconditions, not the balance alone, block a deal",
+            _ => "",
+        }
     );
-    let curve_line = |s: &Summary| -> String {
-        let curve = s.settled_curve();
-        [1usize, 5, 10, 25, 50, 100, 200]
-            .iter()
-            .filter(|&&t| t < curve.len())
-            .map(|&t| format!("t≤{t}: {:.3}", curve[t]))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let sim = |out: &mut String, s: &Summary| {
         let n = s.runs as f64;
         let _ = writeln!(
@@ -322,14 +669,14 @@ fn text(a: &Assessment, args: &DynamicsArgs) -> String {
         if s.terms.count() > 0 {
             let _ = writeln!(out, "  terms if settled: B's share {:.3}", s.terms.mean());
         }
-        let _ = writeln!(out, "  P(settled by round t): {}", curve_line(s));
+        let _ = writeln!(out, "  P(settled by round t): {}", curve_line(&s.settled_curve()));
     };
-    let _ = writeln!(out, "War of attrition (M6; mixed equilibrium, complete information):");
+    let _ = writeln!(out, "\nWar of attrition (M6; mixed equilibrium, complete information):");
     match &a.attrition {
         Run::Ran(w) => {
             let _ = writeln!(
                 out,
-                "  expected duration {:.2} rounds; P(side A concedes first) {:.3}",
+                "  expected duration {:.2} rounds; P({side_a} concedes first) {:.3}",
                 w.expected_rounds, w.p_a_concedes_first
             );
             let s = &w.simulated;
@@ -369,7 +716,7 @@ fn text(a: &Assessment, args: &DynamicsArgs) -> String {
     }
     let _ = writeln!(
         out,
-        "\nBattlefield learning (M5; behavioural convergence rule, exact Markov chain):"
+        "\nBattlefield learning, one-prize convergence rule (M5; behavioural, exact Markov chain):"
     );
     match &a.learning {
         Run::Ran(l) => {
@@ -402,9 +749,6 @@ fn text(a: &Assessment, args: &DynamicsArgs) -> String {
             let _ = writeln!(out, "  not run: {why}");
         }
     }
-    let _ = writeln!(
-        out,
-        "\nModels and assumptions: docs/dynamics.md. Commitment problems (a shifting balance of power) are checked by `impasse analyze` (ripeness); wars they drive do not end by learning."
-    );
+    let _ = writeln!(out, "\nModels, assumptions and limits: docs/dynamics.md.");
     out
 }
