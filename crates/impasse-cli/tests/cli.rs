@@ -411,8 +411,15 @@ fn dynamics_on_the_seed_reports_the_way_out_and_ripeness() {
     let curve = way_out["exact"]["settled_by_round"].as_array().unwrap();
     assert_eq!(curve.len(), 13, "horizon 12 quarters");
     assert_eq!(curve[4].as_f64().unwrap(), 0.0);
+    // The documented figures (docs/dynamics.md, scenarios/README.md). With an even advance every
+    // path of 12 battles has probability 2^-12, so the exact answers are dyadic.
     let settled = way_out["exact"]["p_settled"].as_f64().unwrap();
-    assert!(settled > 0.0 && settled < 1.0);
+    assert!((settled - 1260.0 / 4096.0).abs() < 1e-12, "{settled}");
+    assert!((way_out["exact"]["p_decided_a"].as_f64().unwrap() - 0.265625).abs() < 1e-12);
+    assert!((way_out["exact"]["p_decided_b"].as_f64().unwrap() - 0.0625).abs() < 1e-12);
+    let today = way_out["perceived_balances_today"].as_array().unwrap();
+    assert!((today[0].as_f64().unwrap() - 0.710).abs() < 5e-4);
+    assert!((today[1].as_f64().unwrap() - 0.290).abs() < 5e-4);
     // Every deal respects the red lines: Russia keeps the incorporation in its Constitution.
     for terms in way_out["terms"].as_array().unwrap() {
         let status = terms["package"]["new_regions_status"].as_str().unwrap();

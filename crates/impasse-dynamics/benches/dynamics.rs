@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use impasse_dynamics::assess::{AssessConfig, Models, assess};
 use impasse_dynamics::battlefield::{Battlefield, Beta, Convergence, LearningWar};
 use impasse_dynamics::screening::{Screening, ScreeningParams};
 
@@ -40,5 +41,31 @@ fn models(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, models);
+/// The seed scenario's way-out war: building the perceived zone and the state table, the exact
+/// path and the deals, then 10^6 replications; and the same with 10^4 (a sweep point).
+fn seed(c: &mut Criterion) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/negotiation-impasse-2023.toml");
+    let scenario = impasse_format::load_path(&path, &[]).unwrap();
+    let mut group = c.benchmark_group("seed scenario, way-out war");
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    for runs in [RUNS, 10_000] {
+        let config = AssessConfig {
+            models: Models { way_out: true, ..Models::NONE },
+            ..AssessConfig::new(runs, 1)
+        };
+        group.throughput(Throughput::Elements(runs));
+        group.bench_function(format!("{runs} replications"), |b| {
+            b.iter(|| black_box(assess(&scenario, &config).unwrap()))
+        });
+    }
+    let config = AssessConfig::new(10_000, 1);
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("every model, 10^4 replications each (one sweep point)", |b| {
+        b.iter(|| black_box(assess(&scenario, &config).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, models, seed);
 criterion_main!(benches);

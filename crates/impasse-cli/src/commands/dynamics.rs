@@ -40,7 +40,9 @@ fn parse_sweep(text: &str) -> Result<Sweep, String> {
     if n > MAX_POINTS {
         return Err(format!("--sweep '{text}': {n} points, above the limit of {MAX_POINTS}"));
     }
-    let values = (0..n).map(|k| from + (to - from) * k as f64 / (n - 1) as f64).collect();
+    // Rounded to 12 significant digits, so that 0.1 steps print as 0.4, not 0.39999999999999997.
+    let round = |v: f64| -> f64 { format!("{v:.11e}").parse().unwrap_or(v) };
+    let values = (0..n).map(|k| round(from + (to - from) * k as f64 / (n - 1) as f64)).collect();
     Ok(Sweep { path: path.trim().to_owned(), values })
 }
 
