@@ -63,6 +63,9 @@ use crate::mc::{self, End, Outcome, Summary};
 /// Quadrature nodes per perceived balance.
 pub const NODES: usize = 512;
 
+/// The most states `(horizon + 1)·(front_length + 1)` a war may have: each needs two quadratures.
+pub const MAX_STATES: u64 = 1 << 20;
+
 /// Whether a deal exists at given perceived balances, and which.
 pub trait WayOut: Sync {
     /// Whether some package is acceptable to every party when side A perceives its chance of
@@ -239,8 +242,9 @@ impl<'z, Z: WayOut> WayOutWar<'z, Z> {
     ///
     /// # Errors
     ///
-    /// When a cost is negative, the discount factor is outside `(0, 1]`, or a side prefers the
-    /// other's victory to its own (a stake of 0 or less).
+    /// When a cost is negative, the discount factor is outside `(0, 1]`, a side prefers the
+    /// other's victory to its own (a stake of 0 or less), or the war has more than [`MAX_STATES`]
+    /// states.
     pub fn new(
         battlefield: Battlefield,
         belief_a: Beta,
@@ -252,6 +256,14 @@ impl<'z, Z: WayOut> WayOutWar<'z, Z> {
     ) -> Result<WayOutWar<'z, Z>, ParamError> {
         if !(discount > 0.0 && discount <= 1.0) {
             return Err(ParamError::new("discount", discount, "a discount factor in (0, 1]"));
+        }
+        let states = (u64::from(horizon) + 1) * (u64::from(battlefield.n()) + 1);
+        if states > MAX_STATES {
+            return Err(ParamError::new(
+                "(horizon + 1)·(front_length + 1)",
+                states as f64,
+                "at most 1048576 states: shorten the horizon or the front",
+            ));
         }
         crate::cost("side A's cost", values.cost_a)?;
         crate::cost("side B's cost", values.cost_b)?;

@@ -336,6 +336,11 @@ fn bad_values_are_refused() {
     let b = Beta::new(1.0, 1.0).unwrap();
     let negative = Values { cost_a: -0.1, ..VALUES };
     assert!(WayOutWar::new(field, b, b, negative, 0.9, 10, &zone).is_err());
+    let huge = Battlefield::new(5000, 2500, 0.5).unwrap();
+    let Err(err) = WayOutWar::new(huge, b, b, VALUES, 0.9, 5000, &zone) else {
+        panic!("a war of 25 million states is refused")
+    };
+    assert!(err.to_string().contains("states"), "{err}");
     let no_stake = Values { a_if_a_wins: 0.0, ..VALUES };
     assert!(WayOutWar::new(field, b, b, no_stake, 0.9, 10, &zone).is_err());
 }
