@@ -10,7 +10,10 @@
 //! form an interval of `[0, 1]` (an intersection of half-lines, at today's costs). Their union,
 //! streamed over the class outcomes, is where a zone exists ([`Ripeness::balance_intervals`]).
 //! Interval ends are located on the floats themselves (see the private `search` module), so they
-//! agree with [`impasse_core::Scenario::reservation_at`] and the zone's test to the last bit.
+//! agree with [`impasse_core::Scenario::reservation_at`] and the zone's test to the last bit —
+//! except that the rounding of `W_i` is not quite monotone in the balance, so within a few floats
+//! of an end the zone's test can flicker (found by `perceived`'s brute-force tests, which decide
+//! those floats package by package).
 //!
 //! Likewise, with the balance and every other cost fixed at today's values, the costs `c ≥ 0` of one
 //! party at which a zone exists form `[c_min, ∞)` or nothing: a costlier conflict lowers the party's
