@@ -34,6 +34,25 @@ pub(crate) enum Command {
     Dynamics(DynamicsArgs),
     /// Export a scenario to a GENIUS domain folder (domain XML and one profile XML per party).
     Export(ExportArgs),
+    /// Serve the local web app: a scenario library, analysis, negotiation, tournaments and
+    /// dynamics in the browser, with a documented JSON API (docs/web-app.md).
+    Serve(ServeArgs),
+}
+
+/// Arguments of `impasse serve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// The port to listen on (0: any free port; the one chosen is printed).
+    #[arg(long, default_value_t = impasse_server::DEFAULT_PORT)]
+    pub(crate) port: u16,
+    /// The address to listen on. Anything but a loopback address exposes the app (and the
+    /// library) to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) host: std::net::IpAddr,
+    /// The data folder holding the scenario library (impasse.db); default: $IMPASSE_DATA, else
+    /// $XDG_DATA_HOME/impasse, else ~/.local/share/impasse.
+    #[arg(long)]
+    pub(crate) data: Option<PathBuf>,
 }
 
 /// Arguments of `impasse export`.
@@ -110,6 +129,10 @@ pub(crate) struct NegotiateArgs {
     /// Write the offer-by-offer trace to this file (CSV, or JSON when it ends in .json).
     #[arg(long)]
     pub(crate) trace: Option<PathBuf>,
+    /// Draw the utility space with the offers as paths to this file (.svg or .png;
+    /// docs/plots.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) plot: Option<PathBuf>,
     /// Override a scenario parameter, e.g. `--set conflict.balance=0.3` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) overrides: Vec<Override>,
@@ -132,6 +155,9 @@ pub(crate) struct TournamentArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// Draw the ranking and the agent-versus-agent matrix to this file (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) plot: Option<PathBuf>,
 }
 
 /// Arguments of `impasse time`.
@@ -199,6 +225,15 @@ pub(crate) struct AnalyzeArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub(crate) threads: Option<usize>,
+    /// Draw the utility space (every package, the frontier, reservation values, the zone, the
+    /// proposals and the solutions; pairwise panels for three or more parties) to this file (.svg
+    /// or .png; docs/plots.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) plot: Option<PathBuf>,
+    /// Draw the ripeness chart (zone size against the balance of power and each party's cost,
+    /// with today's values and the thresholds) to this file (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ripeness_plot: Option<PathBuf>,
 }
 
 /// Output format of `impasse dynamics`.
@@ -244,6 +279,10 @@ pub(crate) struct DynamicsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DynamicsFormat::Text)]
     pub(crate) format: DynamicsFormat,
+    /// Draw the results to this file (.svg or .png): P(settled by round t), the duration and
+    /// how the war ends; with sweeps, a heat map of P(settled) for the first model that ran.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) plot: Option<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub(crate) threads: Option<usize>,

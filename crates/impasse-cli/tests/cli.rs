@@ -453,3 +453,83 @@ fn dynamics_on_the_seed_reports_the_way_out_and_ripeness() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("closed (impasse)") && text.contains("not ripe"), "{text}");
 }
+
+#[test]
+fn plots_are_written_by_every_command_and_bad_paths_exit_2() {
+    let dir = std::env::temp_dir().join(format!("impasse-cli-plots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let ok = |args: &[&str]| {
+        let out = impasse(args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let (space, ripeness) = (at("space.png"), at("ripeness.svg"));
+    ok(&[
+        "analyze",
+        "scenarios/power-shift-ripeness.toml",
+        "--plot",
+        &space,
+        "--ripeness-plot",
+        &ripeness,
+    ]);
+    let png = std::fs::read(&space).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+    let svg = std::fs::read_to_string(&ripeness).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("North"), "the ripeness chart names the sides");
+    let negotiation = at("negotiation.svg");
+    ok(&[
+        "negotiate",
+        "scenarios/distributive-price.toml",
+        "--agents",
+        "boulware,conceder",
+        "--plot",
+        &negotiation,
+    ]);
+    assert!(std::fs::read_to_string(&negotiation).unwrap().contains("offers by"));
+    let dynamics = at("dynamics.png");
+    ok(&[
+        "dynamics",
+        "scenarios/negotiation-impasse-2023.toml",
+        "--runs",
+        "500",
+        "--plot",
+        &dynamics,
+    ]);
+    let sweep = at("sweep.svg");
+    ok(&[
+        "dynamics",
+        "scenarios/negotiation-impasse-2023.toml",
+        "--runs",
+        "200",
+        "--model",
+        "way-out",
+        "--sweep",
+        "conflict.costs.russia=0.1:0.4:3",
+        "--sweep",
+        "conflict.dynamics.mobilised_a=0.3:0.9:3",
+        "--format",
+        "csv",
+        "--plot",
+        &sweep,
+    ]);
+    assert!(std::fs::read_to_string(&sweep).unwrap().contains("conflict.costs.russia"));
+    let config = dir.join("t.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "scenarios = [\"{}/scenarios/distributive-price.toml\"]\nagents = [\"boulware\", \"conceder\", \"linear\"]\nrepetitions = 1\nsteps = 30\nseed = 1\noutput = \"out\"\n",
+            repo().display()
+        ),
+    )
+    .unwrap();
+    let tournament = at("tournament.png");
+    ok(&["tournament", config.to_str().unwrap(), "--quiet", "--plot", &tournament]);
+    assert!(std::fs::read(&tournament).unwrap().starts_with(b"\x89PNG"));
+    // A format nobody can draw, a folder that does not exist.
+    for bad in [at("space.pdf"), dir.join("missing/space.svg").to_str().unwrap().to_owned()] {
+        let out = impasse(&["analyze", "scenarios/distributive-price.toml", "--plot", &bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot draw"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

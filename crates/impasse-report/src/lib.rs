@@ -1,4 +1,5 @@
-//! Analysis reports: the versioned JSON schema and the text report.
+//! Analysis reports: the versioned JSON schema and the text report; the JSON of a dynamics
+//! assessment ([`dynamics`]).
 //!
 //! [`AnalysisReport`] is the serializable counterpart of [`impasse_analysis::Analysis`]: it names
 //! parties, issues and constraints by their identifiers instead of indices, so it can leave the
@@ -13,6 +14,7 @@
 //! # }
 //! ```
 
+pub mod dynamics;
 mod model;
 mod ripeness;
 mod text;

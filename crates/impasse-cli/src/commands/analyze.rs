@@ -18,6 +18,19 @@ pub(crate) fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let config = AnalysisConfig { max_outcomes: args.max_outcomes, ..AnalysisConfig::default() };
     let analysis = super::with_threads(args.threads, || analyze(&scenario, &config))?
         .with_context(|| format!("cannot analyse {}", args.path.display()))?;
+    if let Some(path) = &args.plot {
+        let options = impasse_plot::SpaceOptions::default();
+        if let Some(code) =
+            super::save_plot(impasse_plot::utility_space(&scenario, &analysis, &options), path)?
+        {
+            return Ok(code);
+        }
+    }
+    if let Some(path) = &args.ripeness_plot
+        && let Some(code) = super::save_plot(impasse_plot::ripeness(&scenario, &analysis), path)?
+    {
+        return Ok(code);
+    }
     let report = AnalysisReport::new(&scenario, &analysis);
     let mut stdout = std::io::stdout().lock();
     match args.format {

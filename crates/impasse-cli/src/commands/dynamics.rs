@@ -8,6 +8,7 @@ use impasse_core::Scenario;
 use impasse_dynamics::assess::{AssessConfig, Assessment, Models, Run, assess_observed};
 use impasse_dynamics::mc::Summary;
 use impasse_format::{GeniusSemantics, Override};
+use impasse_report::dynamics::{PackageNames, point_json};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
@@ -171,12 +172,16 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
+    if let Some(path) = &args.plot
+        && let Some(code) = plot(path, &sweeps, &results, first_scenario.as_ref())?
+    {
+        return Ok(code);
+    }
     let mut stdout = std::io::stdout().lock();
     match args.format {
         DynamicsFormat::Json => {
-            let names = first_scenario.as_ref().map(Names::new);
             let rows: Vec<Value> =
-                results.iter().map(|(p, a)| point_json(p, a, names.as_ref())).collect();
+                results.iter().map(|(p, a)| point_json(p, a, first_scenario.as_ref())).collect();
             let out = if sweeps.is_empty() {
                 rows.into_iter().next().unwrap_or(Value::Null)
             } else {
@@ -197,30 +202,65 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn summary_json(s: &Summary) -> Value {
-    let curve = s.settled_curve();
-    json!({
-        "runs": s.runs,
-        "mean_rounds": s.duration.mean(),
-        "mean_rounds_se": s.duration.se(),
-        "p_settled": s.p_settled(),
-        "p_decided_a": s.decided_a as f64 / s.runs as f64,
-        "p_decided_b": s.decided_b as f64 / s.runs as f64,
-        "p_ongoing": s.ongoing as f64 / s.runs as f64,
-        "terms_if_settled": if s.terms.count() > 0 { json!(s.terms.mean()) } else { Value::Null },
-        "payoff_a": s.payoff_a.mean(),
-        "payoff_b": s.payoff_b.mean(),
-        "settled_by_round": curve,
-        "duration_histogram": s.histogram,
-    })
+/// Draws a single run's dynamics, or a sweep's heat map of P(settled) for the first model that ran
+/// at every point (the way-out war's exact value, else the simulated share).
+fn plot(
+    path: &std::path::Path,
+    sweeps: &[Sweep],
+    results: &[(Vec<(String, f64)>, Assessment)],
+    scenario: Option<&Scenario>,
+) -> anyhow::Result<Option<ExitCode>> {
+    let Some(scenario) = scenario else { return Ok(None) };
+    if sweeps.is_empty() {
+        return super::save_plot(impasse_plot::dynamics(scenario, &results[0].1), path);
+    }
+    let settled = |a: &Assessment| -> Option<(&'static str, f64)> {
+        match (&a.way_out, &a.learning, &a.screening, &a.attrition) {
+            (Run::Ran(w), ..) => Some(("multi-issue way out (exact)", w.exact.settled)),
+            (_, Run::Ran(l), ..) => Some(("one-prize learning (exact)", l.exact.settled)),
+            (_, _, Run::Ran(s), _) => Some(("screening (simulated)", s.simulated.p_settled())),
+            (_, _, _, Run::Ran(w)) => Some((
+                "attrition: a side has conceded (simulated)",
+                1.0 - w.simulated.ongoing as f64 / w.simulated.runs as f64,
+            )),
+            _ => None,
+        }
+    };
+    let Some((model, _)) = results.iter().find_map(|(_, a)| settled(a)) else {
+        writeln!(std::io::stderr(), "error: --plot: no model ran at any sweep point")?;
+        return Ok(Some(ExitCode::from(2)));
+    };
+    let values: Vec<f64> = results
+        .iter()
+        .map(|(_, a)| settled(a).filter(|(m, _)| *m == model).map_or(f64::NAN, |(_, p)| p))
+        .collect();
+    let x = (sweeps[0].path.as_str(), sweeps[0].values.as_slice());
+    let one = [0.0];
+    // Points are ordered with the first sweep outermost: values[ix * ny + iy]; the heat map wants
+    // values[iy * nx + ix].
+    let (y, grid) = match sweeps.get(1) {
+        Some(second) => {
+            let (nx, ny) = (sweeps[0].values.len(), second.values.len());
+            let mut grid = vec![f64::NAN; nx * ny];
+            for ix in 0..nx {
+                for iy in 0..ny {
+                    grid[iy * nx + ix] = values[ix * ny + iy];
+                }
+            }
+            ((second.path.as_str(), second.values.as_slice()), grid)
+        }
+        None => (("(one-way sweep)", &one[..]), values),
+    };
+    let title = format!("{}: P(deal within the horizon), {model}", scenario.name());
+    super::save_plot(impasse_plot::sweep_heatmap(x, y, &grid, &title, "P(settled)"), path)
 }
 
-/// Names for reports: parties, sides and packages.
+/// Names for the text report: parties, sides and packages.
 struct Names {
     parties: Vec<String>,
     side_a: String,
     side_b: String,
-    issues: Vec<(String, Vec<String>)>,
+    packages: PackageNames,
 }
 
 impl Names {
@@ -232,146 +272,12 @@ impl Names {
         let (side_a, side_b) = scenario
             .conflict()
             .map_or((String::from("A"), String::from("B")), |c| (side(&c.side_a), side(&c.side_b)));
-        let issues = scenario
-            .issues()
-            .iter()
-            .map(|issue| {
-                let values = (0..issue.cardinality().min(4096))
-                    .map(|v| issue.value(v).to_string())
-                    .collect();
-                (issue.id.clone(), values)
-            })
-            .collect();
-        Names { parties, side_a, side_b, issues }
-    }
-
-    fn package(&self, package: &[u32]) -> Vec<(String, String)> {
-        package
-            .iter()
-            .zip(&self.issues)
-            .map(|(&v, (id, values))| {
-                (id.clone(), values.get(v as usize).cloned().unwrap_or_else(|| v.to_string()))
-            })
-            .collect()
+        Names { parties, side_a, side_b, packages: PackageNames::new(scenario) }
     }
 
     fn package_text(&self, package: &[u32]) -> String {
-        self.package(package).iter().map(|(i, v)| format!("{i}={v}")).collect::<Vec<_>>().join(", ")
+        self.packages.package_text(package)
     }
-}
-
-fn ripeness_json(r: &impasse_dynamics::way_out::Ripeness) -> Value {
-    let side = |s: &impasse_dynamics::way_out::SideRipeness| {
-        json!({
-            "perceived_balance": s.outlook.balance,
-            "p_prevails_within_window": s.outlook.wins_within,
-            "p_loses_within_window": s.outlook.loses_within,
-            "expected_rounds_within_window": s.outlook.rounds_within,
-            "stalemate": s.stalemate,
-            "cost_of_fighting_on": s.cost_of_fighting_on,
-            "expected_gain": s.expected_gain,
-            "hurting": s.hurting,
-        })
-    };
-    json!({
-        "window": r.window,
-        "epsilon": r.epsilon,
-        "side_a": side(&r.a),
-        "side_b": side(&r.b),
-        "way_out": r.way_out,
-        "mutually_hurting_stalemate": r.mutually_hurting_stalemate,
-        "ripe": r.ripe,
-    })
-}
-
-fn exact_json(e: &impasse_dynamics::battlefield::ExactPath) -> Value {
-    let mut acc = 0.0;
-    let curve: Vec<f64> = e
-        .settled_at
-        .iter()
-        .map(|p| {
-            acc += p;
-            acc
-        })
-        .collect();
-    json!({
-        "p_settled": e.settled, "p_decided_a": e.decided_a,
-        "p_decided_b": e.decided_b, "p_ongoing": e.ongoing,
-        "expected_rounds": e.expected_rounds,
-        "settled_by_round": curve,
-    })
-}
-
-fn point_json(point: &[(String, f64)], a: &Assessment, names: Option<&Names>) -> Value {
-    let skipped = |why: &str| json!({ "skipped": why });
-    json!({
-        "point": point.iter().map(|(p, v)| (p.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "sides": {
-            "p_b": a.view.p_b,
-            "odds_factor": a.view.odds_factor,
-            "stake_a": a.view.stake_a, "stake_b": a.view.stake_b,
-            "cost_a": a.view.cost_a, "cost_b": a.view.cost_b,
-            "bargaining_range": [a.range.0, a.range.1],
-        },
-        "horizon": a.horizon,
-        "commitment": a.commitment.as_ref().map(|c| json!({
-            "problem": c.problem,
-            "steps": c.steps.iter().map(|s| json!({
-                "from": s.from, "to": s.to, "lhs": s.lhs, "rhs": s.rhs, "problem": s.problem,
-            })).collect::<Vec<_>>(),
-        })),
-        "way_out": match &a.way_out {
-            Run::Ran(w) => json!({
-                "kind": "behavioural approximation (settles when the perceived multi-issue zone opens), exact Markov chain",
-                "perceived_balances_today": [w.balances_today.0, w.balances_today.1],
-                "hard_feasible": w.hard_feasible,
-                "ripeness_today": ripeness_json(&w.ripeness_today),
-                "exact": exact_json(&w.exact),
-                "terms": w.terms.iter().map(|t| json!({
-                    "probability": t.probability,
-                    "package": names.map_or_else(
-                        || json!(t.package),
-                        |n| Value::Object(n.package(&t.package).into_iter()
-                            .map(|(k, v)| (k, Value::String(v))).collect()),
-                    ),
-                    "utilities": t.utilities,
-                    "mean_round": t.mean_round,
-                    "mean_advance_b": t.mean_advance_b,
-                })).collect::<Vec<_>>(),
-                "simulated": summary_json(&w.simulated),
-            }),
-            Run::Skipped(why) => skipped(why),
-        },
-        "attrition": match &a.attrition {
-            Run::Ran(w) => json!({
-                "kind": "equilibrium (mixed, complete information)",
-                "expected_rounds": w.expected_rounds,
-                "p_a_concedes_first": w.p_a_concedes_first,
-                "simulated": summary_json(&w.simulated),
-            }),
-            Run::Skipped(why) => skipped(why),
-        },
-        "screening": match &a.screening {
-            Run::Ran(s) => json!({
-                "kind": "equilibrium (Markov perfect Bayesian, two types)",
-                "first_threshold": s.first_threshold,
-                "offers_before_final": s.region,
-                "expected_fought_rounds": s.expected_fought_rounds,
-                "p_settle": s.p_settle,
-                "simulated": summary_json(&s.simulated),
-            }),
-            Run::Skipped(why) => skipped(why),
-        },
-        "learning": match &a.learning {
-            Run::Ran(l) => json!({
-                "kind": "behavioural approximation (one-prize convergence rule), exact Markov chain",
-                "t_star": l.t_star,
-                "exact": exact_json(&l.exact),
-                "simulated": summary_json(&l.simulated),
-            }),
-            Run::Skipped(why) => skipped(why),
-        },
-    })
 }
 
 fn csv(sweeps: &[Sweep], results: &[(Vec<(String, f64)>, Assessment)]) -> String {

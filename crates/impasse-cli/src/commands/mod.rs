@@ -13,6 +13,7 @@ mod analyze;
 mod dynamics;
 mod export;
 mod negotiate;
+mod serve;
 mod time;
 mod tournament;
 
@@ -25,6 +26,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tournament(args) => tournament::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Dynamics(args) => dynamics::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 
@@ -62,6 +64,22 @@ pub(crate) fn load(
                 path.display()
             )?;
             Ok(Err(ExitCode::from(2)))
+        }
+    }
+}
+
+/// Writes a figure to `path` (format by extension). A bad extension or an unwritable path is bad
+/// input: the message is printed and the exit code is 2.
+pub(crate) fn save_plot(
+    figure: Result<impasse_plot::Figure, impasse_plot::PlotError>,
+    path: &Path,
+) -> anyhow::Result<Option<ExitCode>> {
+    let result = figure.and_then(|figure| figure.save(path));
+    match result {
+        Ok(()) => Ok(None),
+        Err(err) => {
+            writeln!(std::io::stderr(), "error: cannot draw {}: {err}", path.display())?;
+            Ok(Some(ExitCode::from(2)))
         }
     }
 }

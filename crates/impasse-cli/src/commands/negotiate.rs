@@ -171,6 +171,20 @@ pub(crate) fn run(args: &NegotiateArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.trace {
         write_trace(path, &report).with_context(|| format!("cannot write {}", path.display()))?;
     }
+    if let Some(path) = &args.plot {
+        let analysis = analyze(&scenario, &AnalysisConfig::default())
+            .with_context(|| format!("cannot analyse {} to draw it", path.display()))?;
+        let options = impasse_plot::SpaceOptions {
+            parties: None,
+            negotiation: Some(&result),
+            setting: Some(&setting),
+        };
+        if let Some(code) =
+            super::save_plot(impasse_plot::utility_space(&scenario, &analysis, &options), path)?
+        {
+            return Ok(code);
+        }
+    }
     match args.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut stdout, &report)?;

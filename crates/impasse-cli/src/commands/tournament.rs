@@ -157,6 +157,20 @@ pub(crate) fn run(args: &TournamentArgs) -> anyhow::Result<ExitCode> {
     });
     std::fs::write(&summary_path, format!("{summary_json:#}\n"))
         .with_context(|| format!("cannot write {}", summary_path.display()))?;
+    if let Some(path) = &args.plot {
+        // The matrix needs every row; they are read back from rows.jsonl.
+        let text = std::fs::read_to_string(&jsonl)
+            .with_context(|| format!("cannot read {}", jsonl.display()))?;
+        let rows: Vec<impasse_negotiate::tournament::Row> = text
+            .lines()
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("malformed row in {}", jsonl.display()))?;
+        let matrix = impasse_plot::AgentMatrix::from_rows(&rows);
+        if let Some(code) = super::save_plot(impasse_plot::tournament(&standings, &matrix), path)? {
+            return Ok(code);
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,

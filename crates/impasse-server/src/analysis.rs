@@ -1,0 +1,212 @@
+//! The analysis view's data: the report `impasse analyze --format json` prints, the points of the
+//! utility space for the plot, and the zone's size as a function of the balance of power.
+
+use impasse_analysis::perceived::PerceivedZone;
+use impasse_analysis::prepared::Prepared;
+use impasse_analysis::{Analysis, AnalysisConfig, Point, analyze};
+use impasse_core::{Scenario, tie_key};
+use impasse_report::AnalysisReport;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::work::Cancel;
+
+/// The most package points sent for the plot.
+pub(crate) const MAX_PLOT_POINTS: u64 = 5000;
+/// Balances at which the ripeness curve is computed (0, 0.01, …, 1).
+const CURVE_STEPS: u32 = 100;
+
+/// The answer of `GET /api/scenarios/{name}/analysis`.
+#[derive(Serialize)]
+pub(crate) struct AnalysisResponse {
+    report: AnalysisReport,
+    plot: Plot,
+    ripeness_curve: Option<Vec<CurvePoint>>,
+    ripeness_curve_note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Plot {
+    /// Party names, in scenario order.
+    parties: Vec<String>,
+    /// Party identifiers, in the same order.
+    party_ids: Vec<String>,
+    /// Packages in the space.
+    space_size: f64,
+    /// Whether `points` is a sample of the space (every `stride`-th package).
+    sampled: bool,
+    points: Vec<PlotPoint>,
+    /// The whole space's Pareto frontier (utilities before red-line penalties).
+    frontier: Vec<Vec<f64>>,
+    /// The zone's Pareto frontier (utilities after penalties).
+    zone_frontier: Vec<Vec<f64>>,
+    reservation: Vec<f64>,
+    solutions: Vec<Marked>,
+    proposals: Vec<ProposalMark>,
+}
+
+#[derive(Serialize)]
+struct PlotPoint {
+    /// Every party's utility after the penalties of crossed finite red lines.
+    u: Vec<f64>,
+    /// Whether the package is in the zone of agreement.
+    zone: bool,
+    /// `issue=value, …`.
+    package: String,
+}
+
+#[derive(Serialize)]
+struct Marked {
+    name: &'static str,
+    u: Vec<f64>,
+    package: String,
+}
+
+#[derive(Serialize)]
+struct ProposalMark {
+    id: String,
+    name: String,
+    complete: bool,
+    in_zone: bool,
+    min: Vec<f64>,
+    max: Vec<f64>,
+}
+
+#[derive(Serialize)]
+struct CurvePoint {
+    balance: f64,
+    zone_size: u128,
+}
+
+fn package_text(scenario: &Scenario, outcome: &[u32]) -> String {
+    scenario
+        .describe(outcome)
+        .into_iter()
+        .map(|(issue, value)| format!("{issue}={value}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs the analysis and builds the view's data.
+pub(crate) fn analysis(
+    scenario: &Scenario,
+    max_outcomes: u64,
+    cancel: &Cancel,
+) -> Result<AnalysisResponse, ApiError> {
+    let config = AnalysisConfig { max_outcomes, ..AnalysisConfig::default() };
+    let analysis = analyze(scenario, &config)
+        .map_err(|err| ApiError::unprocessable("cannot_analyse", err.to_string()))?;
+    cancel.checkpoint();
+    let report = AnalysisReport::new(scenario, &analysis);
+    let plot = plot(scenario, &analysis);
+    cancel.checkpoint();
+    let (ripeness_curve, ripeness_curve_note) = if scenario.conflict().is_some() {
+        match ripeness_curve(scenario, &config) {
+            Ok(curve) => (Some(curve), None),
+            Err(err) => (None, Some(err)),
+        }
+    } else {
+        (None, Some("the scenario has no [conflict] section".to_owned()))
+    };
+    Ok(AnalysisResponse { report, plot, ripeness_curve, ripeness_curve_note })
+}
+
+fn plot(scenario: &Scenario, analysis: &Analysis) -> Plot {
+    let parties = scenario.parties();
+    let reservation_keys: Vec<i64> = analysis.reservation.iter().map(|&r| tie_key(r)).collect();
+    let space = scenario.space();
+    let size = space.size();
+    let mut outcome = vec![0u32; space.n_issues()];
+    let mut points = Vec::new();
+    let sampled = size.is_none_or(|n| n > MAX_PLOT_POINTS);
+    if let Some(n) = size {
+        let count = n.min(MAX_PLOT_POINTS);
+        for k in 0..count {
+            let index = if n > MAX_PLOT_POINTS {
+                u64::try_from(u128::from(k) * u128::from(n) / u128::from(MAX_PLOT_POINTS))
+                    .unwrap_or(0)
+            } else {
+                k
+            };
+            space.decode(index, &mut outcome);
+            let u: Vec<f64> = (0..parties.len())
+                .map(|p| parties[p].utility.eval(&outcome) - scenario.penalty(p, &outcome))
+                .collect();
+            let zone = scenario.respects_hard_constraints(&outcome)
+                && u.iter().zip(&reservation_keys).all(|(&v, &r)| tie_key(v) >= r);
+            points.push(PlotPoint { u, zone, package: package_text(scenario, &outcome) });
+        }
+    }
+    let solutions = &analysis.solutions;
+    let marked = |name: &'static str, point: &Option<Point>| {
+        point.as_ref().map(|p| Marked {
+            name,
+            u: p.net_utilities.clone(),
+            package: package_text(scenario, &p.outcome),
+        })
+    };
+    let solutions = [
+        marked("Nash", &solutions.nash),
+        marked("Kalai–Smorodinsky", &solutions.kalai_smorodinsky),
+        marked("egalitarian", &solutions.egalitarian),
+        marked("utilitarian", &solutions.utilitarian),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let proposals = analysis
+        .proposals
+        .iter()
+        .filter_map(|score| {
+            let proposal = scenario.proposals().get(score.proposal)?;
+            Some(ProposalMark {
+                id: proposal.id.clone(),
+                name: proposal.name.clone(),
+                complete: proposal.is_complete(),
+                in_zone: score.in_zone,
+                min: score.utilities.iter().map(|r| r.0).collect(),
+                max: score.utilities.iter().map(|r| r.1).collect(),
+            })
+        })
+        .collect();
+    Plot {
+        parties: parties.iter().map(|p| p.name.clone()).collect(),
+        party_ids: parties.iter().map(|p| p.id.clone()).collect(),
+        space_size: space.size_f64(),
+        sampled,
+        points,
+        frontier: analysis.frontier.iter().map(|p| p.utilities.clone()).collect(),
+        zone_frontier: analysis.zone_frontier.iter().map(|p| p.net_utilities.clone()).collect(),
+        reservation: analysis.reservation.clone(),
+        solutions,
+        proposals,
+    }
+}
+
+/// The zone's size at balances 0, 0.01, …, 1 (both sides perceiving the same balance, costs as
+/// today), from the perceived zone's rectangles: a package is in the zone at balance `b` when its
+/// rectangle holds `(b, b)`.
+fn ripeness_curve(scenario: &Scenario, config: &AnalysisConfig) -> Result<Vec<CurvePoint>, String> {
+    let prepared = Prepared::new(scenario, config).map_err(|e| e.to_string())?;
+    let zone = PerceivedZone::new(&prepared, config).map_err(|e| e.to_string())?;
+    let mut class = vec![0u32; prepared.space.n_issues()];
+    let weighted: Vec<(&impasse_analysis::perceived::Rectangle, u128)> = zone
+        .rectangles()
+        .iter()
+        .map(|rect| {
+            prepared.space.decode(rect.index, &mut class);
+            (rect, prepared.weight(&class))
+        })
+        .collect();
+    Ok((0..=CURVE_STEPS)
+        .map(|k| {
+            let balance = f64::from(k) / f64::from(CURVE_STEPS);
+            let zone_size = weighted
+                .iter()
+                .filter(|(rect, _)| rect.contains(balance, balance))
+                .map(|(_, w)| *w)
+                .sum();
+            CurvePoint { balance, zone_size }
+        })
+        .collect())
+}
