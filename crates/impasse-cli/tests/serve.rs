@@ -10,41 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-const TEMPLATE: &str = r#"format_version = 1
-
-[scenario]
-name = "Crash test"
-
-[parties.a]
-name = "A"
-
-[parties.b]
-name = "B"
-
-[issues.price]
-name = "Price"
-type = "integer"
-min = 0
-max = 10
-
-[preferences.a]
-reservation = 0.3
-
-[preferences.a.weights]
-price = 1.0
-
-[preferences.a.values.price]
-points = [[0, 0.0], [10, 1.0]]
-
-[preferences.b]
-reservation = 0.3
-
-[preferences.b.weights]
-price = 1.0
-
-[preferences.b.values.price]
-points = [[0, 1.0], [10, 0.0]]
-"#;
+/// A small valid scenario: the server's template for new scenarios, renamed.
+fn template() -> String {
+    impasse_server::TEMPLATE.replace("name = \"New scenario\"", "name = \"Crash test\"")
+}
 
 /// Starts `impasse serve --port 0 --data DIR` and returns the process and its address.
 fn start(dir: &Path) -> (Child, SocketAddr) {
@@ -123,7 +92,7 @@ fn serve_starts_and_survives_sigkill_mid_writes() {
                 while !stop.load(Ordering::Relaxed) {
                     let name = format!("w{w}-s{}", k % 7);
                     // A big text, unique to this save, so a torn write cannot pass for a whole one.
-                    let mut text = format!("# save {k} of writer {w}\n{TEMPLATE}");
+                    let mut text = format!("# save {k} of writer {w}\n{}", template());
                     for line in 0..400 {
                         text.push_str(&format!("# padding {k}.{line} {}\n", "x".repeat(60)));
                     }

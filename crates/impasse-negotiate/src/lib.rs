@@ -21,7 +21,7 @@ mod setting;
 pub mod tournament;
 
 pub use agent::{Agent, Response, State};
-pub use agents::{AGENT_NAMES, AgentSpec, BUILT_IN, UnknownAgent};
+pub use agents::{AGENT_DESCRIPTIONS, AGENT_NAMES, AgentSpec, BUILT_IN, UnknownAgent};
 pub use mediated::{MediatedConfig, run_mediated};
 pub use result::{EndReason, Metrics, NegotiationResult, Offer, Reference};
 pub use sao::{Discounting, SaoConfig, relative_time, run_sao};

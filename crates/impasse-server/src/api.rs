@@ -71,19 +71,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/jobs/{id}"),
 ];
 
-/// What the built-in agents do.
-const AGENTS: &[(&str, &str)] = &[
-    ("boulware", "NegMAS time-based, aspiration 1 − t^4 (concedes late)"),
-    ("linear", "NegMAS time-based, aspiration 1 − t"),
-    ("conceder", "NegMAS time-based, aspiration 1 − t^0.25 (concedes early)"),
-    ("time-based:E", "NegMAS time-based with any exponent E > 0"),
-    ("naive-tit-for-tat", "NegMAS naive tit-for-tat (mirrors the partner's concession)"),
-    ("hardheaded", "HardHeaded-style: concedes very late, frequency opponent model"),
-    ("random", "random acceptable offers, accepts acceptable offers half the time"),
-    ("red-line-holder", "concedes to its reservation value and red lines, never past them"),
-    ("opponent-model", "frequency opponent model, offers near the estimated Nash point"),
-    ("nash", "offers the Nash solution of the estimated game"),
-];
+const AGENTS: &[(&str, &str)] = impasse_negotiate::AGENT_DESCRIPTIONS;
 
 /// The whole app: the page, its assets and the API, with the request guard (host check, size
 /// limit, JSON-only bodies, time limit, panics caught, every error answered in JSON).
@@ -607,6 +595,17 @@ async fn create_scenario(
     let format = parse_format(request.format.as_deref(), Format::Toml)?;
     let text = request.text.unwrap_or_else(|| source::TEMPLATE.to_owned());
     let name = request.name;
+    store_new(state, name, text, format).await
+}
+
+/// Validates `text` and stores it as a new user scenario: 201 with its summary, 409 when the name
+/// is taken, 422 with the format's errors when it is invalid.
+async fn store_new(
+    state: AppState,
+    name: String,
+    text: String,
+    format: Format,
+) -> Result<Response, ApiError> {
     let body = blocking(move || {
         validate(&text, format, &name)?;
         match state.inner.store.insert(&name, &text, format).map_err(|e| ApiError::store(&e))? {
@@ -894,21 +893,7 @@ async fn import(
         }
     };
     let name = request.name;
-    let body = blocking(move || {
-        validate(&text, format, &name)?;
-        match state.inner.store.insert(&name, &text, format).map_err(|e| ApiError::store(&e))? {
-            Some(updated) => Ok(summary(&Source {
-                name,
-                text: String::new(),
-                format,
-                origin: Origin::User,
-                updated: Some(updated),
-            })),
-            None => Err(ApiError::conflict(format!("a scenario named '{name}' exists already"))),
-        }
-    })
-    .await?;
-    Ok(json_response(StatusCode::CREATED, &body))
+    store_new(state, name, text, format).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ mod work;
 
 pub use api::{ROUTES, router};
 pub use error::ServerError;
+pub use source::TEMPLATE;
 pub use store::Store;
 
 /// The default port of `impasse serve`.

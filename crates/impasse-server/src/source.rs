@@ -23,7 +23,7 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
 ];
 
 /// The text of a new scenario created without one: small, valid, and a starting point.
-pub(crate) const TEMPLATE: &str = r#"# A new scenario: edit it, press Check, then Save. The format: docs/scenario-format.md
+pub const TEMPLATE: &str = r#"# A new scenario: edit it, press Check, then Save. The format: docs/scenario-format.md
 format_version = 1
 
 [scenario]

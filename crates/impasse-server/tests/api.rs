@@ -82,41 +82,10 @@ fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
-const TEMPLATE: &str = r#"format_version = 1
-
-[scenario]
-name = "Test"
-
-[parties.a]
-name = "A"
-
-[parties.b]
-name = "B"
-
-[issues.price]
-name = "Price"
-type = "integer"
-min = 0
-max = 10
-
-[preferences.a]
-reservation = 0.3
-
-[preferences.a.weights]
-price = 1.0
-
-[preferences.a.values.price]
-points = [[0, 0.0], [10, 1.0]]
-
-[preferences.b]
-reservation = 0.3
-
-[preferences.b.weights]
-price = 1.0
-
-[preferences.b.values.price]
-points = [[0, 1.0], [10, 0.0]]
-"#;
+/// A small valid scenario: the server's template for new scenarios, renamed.
+fn template() -> String {
+    impasse_server::TEMPLATE.replace("name = \"New scenario\"", "name = \"Test\"")
+}
 
 #[tokio::test]
 async fn crud_round_trip() {
@@ -137,7 +106,7 @@ async fn crud_round_trip() {
     assert_eq!(body["source"], "user");
     assert_eq!(body["info"]["parties"].as_array().unwrap().len(), 2);
 
-    let edited = TEMPLATE.replace("name = \"Test\"", "name = \"Edited\"");
+    let edited = template().replace("name = \"Test\"", "name = \"Edited\"");
     let (status, body) =
         call(&app, "PUT", "/api/scenarios/mine", Some(json!({ "text": edited }))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -154,7 +123,7 @@ async fn crud_round_trip() {
         call(&app, "POST", "/api/scenarios/mine/duplicate", Some(json!({ "name": "copy" }))).await;
     assert_error(status, &body, StatusCode::CONFLICT);
     let (status, body) =
-        call(&app, "POST", "/api/scenarios", Some(json!({ "name": "copy", "text": TEMPLATE })))
+        call(&app, "POST", "/api/scenarios", Some(json!({ "name": "copy", "text": template() })))
             .await;
     assert_error(status, &body, StatusCode::CONFLICT);
 
@@ -172,7 +141,7 @@ async fn crud_round_trip() {
         &app,
         "POST",
         "/api/scenarios",
-        Some(json!({ "name": "distributive-price", "text": TEMPLATE })),
+        Some(json!({ "name": "distributive-price", "text": template() })),
     )
     .await;
     assert_error(status, &body, StatusCode::CONFLICT);
@@ -180,14 +149,14 @@ async fn crud_round_trip() {
         &app,
         "PUT",
         "/api/scenarios/distributive-price",
-        Some(json!({ "text": TEMPLATE, "format": "toml" })),
+        Some(json!({ "text": template(), "format": "toml" })),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["shadows_example"], true);
     let (_, body) = call(&app, "GET", "/api/scenarios/distributive-price", None).await;
     assert_eq!(body["source"], "user");
-    assert_eq!(body["text"], TEMPLATE);
+    assert_eq!(body["text"], template());
     let (status, body) = call(&app, "DELETE", "/api/scenarios/distributive-price", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["example_restored"], true);
@@ -220,7 +189,7 @@ async fn names_never_touch_the_file_system() {
             assert!(matches!(status.as_u16(), 400 | 404), "{method} {uri}: {status} {body}");
             assert!(body["error"]["message"].is_string(), "{body}");
         }
-        let (status, body) = call(&app, "PUT", uri, Some(json!({ "text": TEMPLATE }))).await;
+        let (status, body) = call(&app, "PUT", uri, Some(json!({ "text": template() }))).await;
         assert!(matches!(status.as_u16(), 400 | 404), "PUT {uri}: {status} {body}");
     }
     // A slash in the path is another route: 404.
@@ -230,14 +199,14 @@ async fn names_never_touch_the_file_system() {
     assert!(matches!(status.as_u16(), 400 | 404), "{status} {body}");
     for bad in ["../x", "a/b", "..", "x..y", "-x", "", &"n".repeat(65)] {
         let (status, body) =
-            call(&app, "POST", "/api/scenarios", Some(json!({ "name": bad, "text": TEMPLATE })))
+            call(&app, "POST", "/api/scenarios", Some(json!({ "name": bad, "text": template() })))
                 .await;
         assert_error(status, &body, StatusCode::BAD_REQUEST);
         let (status, body) = call(
             &app,
             "POST",
             "/api/import",
-            Some(json!({ "name": bad, "files": { "x.toml": TEMPLATE } })),
+            Some(json!({ "name": bad, "files": { "x.toml": template() } })),
         )
         .await;
         assert_error(status, &body, StatusCode::BAD_REQUEST);
@@ -258,7 +227,7 @@ async fn names_never_touch_the_file_system() {
 #[tokio::test]
 async fn invalid_scenarios_are_refused_with_their_line() {
     let (app, dir) = app();
-    let bad = TEMPLATE.replace("max = 10", "max = \"ten\"");
+    let bad = template().replace("max = 10", "max = \"ten\"");
     let line = bad.lines().position(|l| l.contains("\"ten\"")).unwrap() + 1;
     let (status, body) =
         call(&app, "PUT", "/api/scenarios/bad", Some(json!({ "text": bad }))).await;
@@ -275,7 +244,8 @@ async fn invalid_scenarios_are_refused_with_their_line() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["valid"], false);
     assert_eq!(body["errors"][0]["line"], line);
-    let (status, body) = call(&app, "POST", "/api/check", Some(json!({ "text": TEMPLATE }))).await;
+    let (status, body) =
+        call(&app, "POST", "/api/check", Some(json!({ "text": template() }))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["valid"], true);
     assert_eq!(body["errors"], json!([]));
@@ -663,7 +633,7 @@ async fn export_and_import_genius() {
         &app,
         "POST",
         "/api/import",
-        Some(json!({ "name": "native", "files": { "some/dir/x.toml": TEMPLATE } })),
+        Some(json!({ "name": "native", "files": { "some/dir/x.toml": template() } })),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -672,7 +642,7 @@ async fn export_and_import_genius() {
         &app,
         "POST",
         "/api/import",
-        Some(json!({ "name": "native", "files": { "x.toml": TEMPLATE } })),
+        Some(json!({ "name": "native", "files": { "x.toml": template() } })),
     )
     .await;
     assert_error(status, &body, StatusCode::CONFLICT);
@@ -798,7 +768,7 @@ async fn fifty_concurrent_requests() {
                         &app,
                         "PUT",
                         &format!("/api/scenarios/c{k}"),
-                        Some(json!({ "text": TEMPLATE })),
+                        Some(json!({ "text": template() })),
                     )
                     .await
                 }
@@ -862,7 +832,7 @@ async fn a_real_server_under_load() {
                         addr,
                         "PUT",
                         &format!("/api/scenarios/s{k}"),
-                        Some(&json!({ "text": TEMPLATE }).to_string()),
+                        Some(&json!({ "text": template() }).to_string()),
                     ),
                     _ => http(addr, "GET", "/", None),
                 })

@@ -19,19 +19,7 @@ use serde_json::{Map, Value, json};
 
 use crate::args::{DiscountMode, NegotiateArgs, OutputFormat, ProtocolArg};
 
-/// What the built-in agents do, for `--list-agents`.
-const DESCRIPTIONS: &[(&str, &str)] = &[
-    ("boulware", "NegMAS time-based, aspiration 1 − t^4 (concedes late)"),
-    ("linear", "NegMAS time-based, aspiration 1 − t"),
-    ("conceder", "NegMAS time-based, aspiration 1 − t^0.25 (concedes early)"),
-    ("time-based:E", "NegMAS time-based with any exponent E > 0"),
-    ("naive-tit-for-tat", "NegMAS naive tit-for-tat (mirrors the partner's concession)"),
-    ("hardheaded", "HardHeaded-style: concedes very late, frequency opponent model"),
-    ("random", "random acceptable offers, accepts acceptable offers half the time"),
-    ("red-line-holder", "concedes to its reservation value and red lines, never past them"),
-    ("opponent-model", "frequency opponent model, offers near the estimated Nash point"),
-    ("nash", "offers the Nash solution of the estimated game"),
-];
+const DESCRIPTIONS: &[(&str, &str)] = impasse_negotiate::AGENT_DESCRIPTIONS;
 
 pub(crate) fn run(args: &NegotiateArgs) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
