@@ -11,6 +11,8 @@
 //! - [`battlefield`]: M5, the gambler's-ruin battlefield with Bayesian learning and the
 //!   convergence settlement rule (behavioural), with exact Markov-chain oracles.
 //! - [`conflict`]: a scenario's conflict model as two sides, a prize, stakes and costs.
+//! - [`two_type`]: two-type learning on the battlefield: the exact first passage of A's posterior
+//!   to certainty about B's type.
 //! - [`way_out`]: M5 with the multi-issue way out: the learning war settled when the zone of
 //!   agreement at the sides' perceived balances opens, and Zartman's ripeness indicator.
 //! - [`attrition`]: M6, the war of attrition (complete-information mixed equilibrium and the
@@ -24,6 +26,7 @@ pub mod conflict;
 pub mod mc;
 pub mod risk_return;
 pub mod screening;
+pub mod two_type;
 pub mod way_out;
 
 /// A model parameter outside its domain.
