@@ -243,8 +243,13 @@ pub fn assess_observed(
     let (runs, seed) = (config.runs, config.seed);
     let models = config.models;
     let commitment = crate::commitment::commitment(scenario);
-    let commitment_problem = commitment.as_ref().is_some_and(|c| c.problem).then(|| {
-        "not run: the power trajectory poses a commitment problem (see the commitment check); a war it drives does not end by learning".to_owned()
+    let commitment_problem = commitment.as_ref().and_then(|c| {
+        c.steps.iter().find(|step| step.problem).map(|step| {
+            format!(
+                "the power trajectory poses a commitment problem (the step from {} to {}: {:.3} > {:.3}); a war it drives does not end by learning",
+                step.from, step.to, step.lhs, step.rhs
+            )
+        })
     });
     let attrition = if !models.attrition {
         Run::Skipped(NOT_REQUESTED.to_owned())

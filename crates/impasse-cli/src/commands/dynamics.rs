@@ -530,15 +530,27 @@ fn text(a: &Assessment, scenario: &Scenario, args: &DynamicsArgs) -> String {
         None => {
             let _ = writeln!(out, "  no power trajectory stated: not checked");
         }
-        Some(c) if c.problem => {
+        Some(c) => {
+            for step in &c.steps {
+                let _ = writeln!(
+                    out,
+                    "  P({side_a} prevails) {:.3} → {:.3}: the rising side's future gain {:.3} against what a concession today and the cost of war can offset {:.3}: {}",
+                    step.from,
+                    step.to,
+                    step.lhs,
+                    step.rhs,
+                    if step.problem { "commitment problem" } else { "no problem" }
+                );
+            }
             let _ = writeln!(
                 out,
-                "  the trajectory poses a commitment problem: a war it drives does not end by learning, so the learning and screening models were not run"
+                "  {}",
+                if c.problem {
+                    "=> a war this trajectory drives does not end by learning: the learning and screening models were not run"
+                } else {
+                    "=> no commitment problem over the stated trajectory"
+                }
             );
-        }
-        Some(c) => {
-            let _ =
-                writeln!(out, "  none over the {} step(s) of the stated trajectory", c.steps.len());
         }
     }
     // 3. The one-prize models.
