@@ -187,19 +187,7 @@ pub fn ripeness(scenario: &Scenario, analysis: &Analysis) -> Result<Figure, Plot
             "the analysis holds no ripeness (it was made without the conflict model)".to_owned(),
         ));
     };
-    let models: Vec<PartyModel> = (0..n)
-        .map(|p| match scenario.parties()[p].reservation {
-            Reservation::Value(v) => PartyModel::Fixed(v),
-            Reservation::Conflict => {
-                let utility = &scenario.parties()[p].utility;
-                PartyModel::War {
-                    victory_a: utility.eval(&conflict.victory_a),
-                    victory_b: utility.eval(&conflict.victory_b),
-                    cost: scenario.conflict_cost(p),
-                }
-            }
-        })
-        .collect();
+    let models = party_models(scenario, conflict);
     let levers: Vec<CostLever> = ripe.costs.iter().filter(|l| l.party < n).copied().collect();
     let lever_parties: Vec<usize> = levers.iter().map(|l| l.party).collect();
     let cost_max = {
@@ -561,6 +549,23 @@ fn cost_panel(
     Ok(())
 }
 
+/// Each party's reservation model: fixed, or its war value's parts.
+fn party_models(scenario: &Scenario, conflict: &impasse_core::ConflictModel) -> Vec<PartyModel> {
+    scenario
+        .parties()
+        .iter()
+        .enumerate()
+        .map(|(p, party)| match party.reservation {
+            Reservation::Value(v) => PartyModel::Fixed(v),
+            Reservation::Conflict => PartyModel::War {
+                victory_a: party.utility.eval(&conflict.victory_a),
+                victory_b: party.utility.eval(&conflict.victory_b),
+                cost: scenario.conflict_cost(p),
+            },
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use impasse_analysis::analyze;
@@ -576,19 +581,7 @@ mod tests {
             let analysis = analyze(&scenario, &AnalysisConfig::default()).unwrap();
             let ripe = analysis.ripeness.as_ref().unwrap();
             let conflict = scenario.conflict().unwrap();
-            let models: Vec<PartyModel> = (0..scenario.parties().len())
-                .map(|p| match scenario.parties()[p].reservation {
-                    Reservation::Value(v) => PartyModel::Fixed(v),
-                    Reservation::Conflict => {
-                        let utility = &scenario.parties()[p].utility;
-                        PartyModel::War {
-                            victory_a: utility.eval(&conflict.victory_a),
-                            victory_b: utility.eval(&conflict.victory_b),
-                            cost: scenario.conflict_cost(p),
-                        }
-                    }
-                })
-                .collect();
+            let models = party_models(&scenario, conflict);
             let levers: Vec<usize> = ripe.costs.iter().map(|l| l.party).collect();
             let cost_max = 0.5;
             let prepared = Prepared::new(&scenario, &AnalysisConfig::default()).unwrap();
