@@ -428,16 +428,7 @@ fn balance_panel(
         ));
     }
     if max == 0 {
-        let note = "no balance of power opens a zone";
-        canvas::text(
-            root,
-            note,
-            ((plot.x0 + plot.x1) / 2.0, (plot.y0 + plot.y1) / 2.0),
-            14.0,
-            0x555555,
-            false,
-            Anchor::Center,
-        )?;
+        empty_note(root, plot, "no balance of power opens a zone")?;
     }
     annotate(root, plot, &requests, &obstacles)
 }
@@ -535,18 +526,22 @@ fn cost_panel(
         canvas::marker(root, p, Marker::new(Shape::Circle, palette(l), 6.0).hollow())?;
     }
     if max == 0 {
-        let note = "no cost of conflict opens a zone (each moved alone)";
-        canvas::text(
-            root,
-            note,
-            ((plot.x0 + plot.x1) / 2.0, (plot.y0 + plot.y1) / 2.0),
-            14.0,
-            0x555555,
-            false,
-            Anchor::Center,
-        )?;
+        empty_note(root, plot, "no cost of conflict opens a zone (each moved alone)")?;
     }
     Ok(())
+}
+
+/// A grey note in the middle of a panel whose curve is flat at zero.
+fn empty_note(root: &Root<'_>, plot: Rect, note: &str) -> Result<(), PlotError> {
+    canvas::text(
+        root,
+        note,
+        ((plot.x0 + plot.x1) / 2.0, (plot.y0 + plot.y1) / 2.0),
+        14.0,
+        0x555555,
+        false,
+        Anchor::Center,
+    )
 }
 
 /// Each party's reservation model: fixed, or its war value's parts.
