@@ -18,6 +18,13 @@ fn impasse(args: &[&str]) -> Output {
 }
 
 #[track_caller]
+/// The one point of a `dynamics --format json` report without a sweep.
+fn point(args: &[&str]) -> Value {
+    let report = json(args);
+    assert_eq!(report["sweep"], serde_json::json!([]), "{report}");
+    report["points"][0].clone()
+}
+
 fn json(args: &[&str]) -> Value {
     let mut full = args.to_vec();
     full.extend(["--format", "json"]);
@@ -301,7 +308,7 @@ fn geniusweb_folders_negotiate_and_native_scenarios_export_to_genius() {
 
 #[test]
 fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
-    let report = json(&["dynamics", "scenarios/power-shift-ripeness.toml", "--runs", "20000"]);
+    let report = point(&["dynamics", "scenarios/power-shift-ripeness.toml", "--runs", "20000"]);
     // Stakes 1 and costs .05 each: attrition lasts 10 rounds in expectation, even odds.
     assert!((report["attrition"]["expected_rounds"].as_f64().unwrap() - 10.0).abs() < 1e-9);
     // Its power trajectory poses a commitment problem: the learning models are not run.
@@ -313,13 +320,13 @@ fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
     let flat = ["--set", "conflict.trajectory.1=0.5", "--set", "conflict.trajectory.2=0.5"];
     let mut args = vec!["dynamics", "scenarios/power-shift-ripeness.toml", "--runs", "20000"];
     args.extend(flat);
-    let report = json(&args);
+    let report = point(&args);
     assert_eq!(report["commitment"]["problem"], false);
     assert!(report["screening"]["skipped"].as_str().unwrap().contains("resolve_prior"));
     assert!(report["learning"]["skipped"].as_str().unwrap().contains("front_length"));
     assert!(report["way_out"]["skipped"].as_str().unwrap().contains("front_length"));
     // The reference's screening case through the scenario.
-    let report = json(&[
+    let report = point(&[
         "dynamics",
         "scenarios/power-shift-ripeness.toml",
         "--runs",
@@ -403,7 +410,7 @@ fn dynamics_reports_models_skips_missing_assumptions_and_sweeps() {
 #[test]
 fn dynamics_on_the_seed_reports_the_way_out_and_ripeness() {
     let seed = "scenarios/negotiation-impasse-2023.toml";
-    let report = json(&["dynamics", seed, "--runs", "20000"]);
+    let report = point(&["dynamics", seed, "--runs", "20000"]);
     let way_out = &report["way_out"];
     // An impasse today at the perceived balances, no deal within a year, not ripe.
     assert_eq!(way_out["ripeness_today"]["way_out"], false);
@@ -433,9 +440,9 @@ fn dynamics_on_the_seed_reports_the_way_out_and_ripeness() {
     let range = report["sides"]["bargaining_range"].as_array().unwrap();
     assert!(range[0].as_f64().unwrap() < range[1].as_f64().unwrap());
     // Only the requested model runs; mobilising the West raises its chances.
-    let only = json(&["dynamics", seed, "--runs", "2000", "--model", "way-out"]);
+    let only = point(&["dynamics", seed, "--runs", "2000", "--model", "way-out"]);
     assert!(only["attrition"]["skipped"].as_str().unwrap().contains("not requested"));
-    let mobilised = json(&[
+    let mobilised = point(&[
         "dynamics",
         seed,
         "--runs",

@@ -10,7 +10,8 @@
 //! - [`NegotiationResult`], [`Reference`] and [`Metrics`]: agreement, trace, utilities, welfare and
 //!   distances to the Pareto frontier and the Nash point.
 //! - [`tournament`]: agents × scenarios × repetitions × role rotations in parallel, streamed to CSV
-//!   and JSON Lines, resumable, with a ranking.
+//!   in a fixed order whatever the thread count, with a ranking (the files and resuming live in
+//!   `impasse-app`, the layer that owns IO).
 
 pub mod agent;
 pub mod agents;
@@ -21,7 +22,9 @@ mod setting;
 pub mod tournament;
 
 pub use agent::{Agent, Response, State};
-pub use agents::{AGENT_DESCRIPTIONS, AGENT_NAMES, AgentSpec, BUILT_IN, UnknownAgent};
+pub use agents::{
+    AGENT_DESCRIPTIONS, AGENT_NAMES, AgentFactory, AgentSpec, BUILT_IN, UnknownAgent,
+};
 pub use mediated::{MediatedConfig, run_mediated};
 pub use result::{EndReason, Metrics, NegotiationResult, Offer, Reference};
 pub use sao::{Discounting, SaoConfig, relative_time, run_sao};

@@ -1,23 +1,20 @@
-//! Tournaments: agents × scenarios × repetitions × role assignments, in parallel, streamed to disk.
+//! Tournaments: agents × scenarios × repetitions × role assignments, in parallel.
 //!
 //! Every negotiation has a fixed index in the tournament (scenario, then role assignment, then
 //! repetition) and a seed derived from the tournament seed and that index, so results do not
-//! depend on the number of threads. Rows are written in index order, in batches, to `rows.csv` and
-//! `rows.jsonl` in the output folder; memory is bounded by the batch size whatever the tournament's
-//! size. A tournament interrupted midway resumes where its files end (a partly written last row is
-//! dropped) when run again with the same configuration.
+//! depend on the number of threads. [`Tournament::run`] hands the rows, in index order and in
+//! batches, to a sink; memory is bounded by the batch size whatever the tournament's size. The
+//! files (`rows.csv`, `rows.jsonl`, the manifest) and resuming are the application layer's
+//! (`impasse-app`), which owns IO.
 
-use std::fmt::Write as _;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::NegotiateError;
-use crate::agents::{AgentSpec, BUILT_IN};
+use crate::agents::{AgentFactory, AgentSpec};
 use crate::mediated::{MediatedConfig, run_mediated};
 use crate::result::{Metrics, NegotiationResult, Reference};
 use crate::sao::{SaoConfig, run_sao};
@@ -25,11 +22,13 @@ use crate::setting::Setting;
 
 /// The most role assignments per scenario (agents^parties).
 pub const MAX_ASSIGNMENTS: u64 = 1_000_000;
-/// Negotiations run between two writes to disk.
+/// The most negotiations handed to the sink at once.
 const BATCH: u64 = 8192;
+/// A batch grows until it takes about this long.
+const BATCH_TARGET: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Which protocol a tournament uses.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Protocol {
     /// Stacked alternating offers.
@@ -37,123 +36,6 @@ pub enum Protocol {
     Sao,
     /// Single-text mediated.
     Mediated,
-}
-
-/// A tournament configuration file (TOML).
-///
-/// ```toml
-/// scenarios = ["../shared/genius-domains"]   # files or folders, relative to this file
-/// agents = ["boulware", "linear", "conceder"] # or ["all"]
-/// repetitions = 1
-/// steps = 100
-/// seed = 7
-/// output = "tournament-out"
-/// protocol = "sao"                            # or "mediated"
-/// ```
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TournamentConfig {
-    /// Scenario files or folders (GENIUS folders, or folders holding scenarios), relative to the
-    /// configuration file.
-    pub scenarios: Vec<String>,
-    /// Agent names (see [`crate::AGENT_NAMES`]); `"all"` stands for every built-in agent.
-    pub agents: Vec<String>,
-    /// Runs of each negotiation (useful with random agents).
-    #[serde(default = "one")]
-    pub repetitions: u32,
-    /// Step deadline of each negotiation.
-    #[serde(default = "hundred")]
-    pub steps: u32,
-    /// Tournament seed.
-    #[serde(default)]
-    pub seed: u64,
-    /// Output folder, relative to the configuration file.
-    pub output: String,
-    /// The protocol.
-    #[serde(default)]
-    pub protocol: Protocol,
-    /// How GENIUS folders are read: `"genius"` (the default) or `"negmas"`.
-    #[serde(default)]
-    pub genius_semantics: GeniusMode,
-}
-
-/// How a tournament reads GENIUS folders (see `impasse_format::GeniusSemantics`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GeniusMode {
-    /// GENIUS's semantics.
-    #[default]
-    Genius,
-    /// NegMAS's semantics.
-    Negmas,
-}
-
-fn one() -> u32 {
-    1
-}
-
-fn hundred() -> u32 {
-    100
-}
-
-impl TournamentConfig {
-    /// Parses a configuration, checking agent names and numbers.
-    ///
-    /// # Errors
-    ///
-    /// A [`NegotiateError::Config`] naming the file, line and column and what was expected, or an
-    /// unknown agent listing the valid ones.
-    pub fn parse(text: &str, file: &str) -> Result<TournamentConfig, NegotiateError> {
-        let config: TournamentConfig = toml::from_str(text).map_err(|err| {
-            let (line, column) =
-                err.span().map(|span| line_col(text, span.start)).unwrap_or((0, 0));
-            NegotiateError::Config(format!(
-                "{file}:{line}:{column}: {}; expected keys: scenarios, agents, repetitions, steps, \
-                 seed, output, protocol, genius_semantics",
-                err.message()
-            ))
-        })?;
-        config.specs()?;
-        if config.scenarios.is_empty() {
-            return Err(NegotiateError::Config(format!("{file}: `scenarios` is empty")));
-        }
-        if config.repetitions == 0 || config.steps == 0 {
-            return Err(NegotiateError::Config(format!(
-                "{file}: `repetitions` and `steps` must be at least 1"
-            )));
-        }
-        Ok(config)
-    }
-
-    /// The agents, with `all` expanded.
-    ///
-    /// # Errors
-    ///
-    /// An unknown agent name, or no agents.
-    pub fn specs(&self) -> Result<Vec<AgentSpec>, NegotiateError> {
-        let mut specs = Vec::new();
-        for name in &self.agents {
-            if name.eq_ignore_ascii_case("all") {
-                specs.extend_from_slice(BUILT_IN);
-            } else {
-                specs.push(name.parse::<AgentSpec>()?);
-            }
-        }
-        if specs.is_empty() {
-            return Err(NegotiateError::Config(format!(
-                "`agents` is empty; valid agents: all, {}",
-                crate::AGENT_NAMES.join(", ")
-            )));
-        }
-        Ok(specs)
-    }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// A scenario entered in a tournament.
@@ -181,7 +63,7 @@ pub struct Tournament {
     /// The scenarios.
     pub entries: Vec<Entry>,
     /// The agents.
-    pub agents: Vec<AgentSpec>,
+    pub agents: Vec<Arc<dyn AgentFactory>>,
     /// Repetitions of each negotiation.
     pub repetitions: u32,
     /// Step deadline.
@@ -196,7 +78,7 @@ pub struct Tournament {
 }
 
 /// One negotiation's row.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Row {
     /// Index in the tournament.
     pub id: u64,
@@ -224,40 +106,6 @@ pub struct Row {
     pub nash_distance: Option<f64>,
 }
 
-impl Row {
-    const CSV_HEADER: &'static str = "id,scenario,repetition,agents,end,agreement,outcome,steps,\
-                                      utilities,welfare,pareto_distance,nash_distance";
-
-    fn csv(&self, out: &mut String) {
-        let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
-        let utilities: Vec<String> = self.utilities.iter().map(|u| format!("{u}")).collect();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            self.id,
-            csv_field(&self.scenario),
-            self.repetition,
-            csv_field(&self.agents.join(";")),
-            self.end,
-            self.agreement,
-            self.outcome.map_or(String::new(), |o| o.to_string()),
-            self.steps,
-            utilities.join(";"),
-            self.welfare,
-            self.pareto_distance,
-            opt(self.nash_distance),
-        );
-    }
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
 /// SplitMix64: the seed of negotiation `id` of a tournament seeded `seed`.
 pub fn negotiation_seed(seed: u64, id: u64) -> u64 {
     let mut z = seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(0x6A09_E667_F3BC_C909);
@@ -275,6 +123,23 @@ impl Tournament {
     pub fn new(
         entries: Vec<Entry>,
         agents: Vec<AgentSpec>,
+        repetitions: u32,
+        steps: u32,
+        seed: u64,
+        protocol: Protocol,
+    ) -> Result<Tournament, NegotiateError> {
+        let agents = agents.into_iter().map(|a| Arc::new(a) as Arc<dyn AgentFactory>).collect();
+        Tournament::with_agents(entries, agents, repetitions, steps, seed, protocol)
+    }
+
+    /// A tournament over the given scenarios and agents of any kind (built-in or not).
+    ///
+    /// # Errors
+    ///
+    /// As [`Tournament::new`].
+    pub fn with_agents(
+        entries: Vec<Entry>,
+        agents: Vec<Arc<dyn AgentFactory>>,
         repetitions: u32,
         steps: u32,
         seed: u64,
@@ -313,7 +178,7 @@ impl Tournament {
     pub fn fingerprint(&self) -> String {
         let scenarios: Vec<String> =
             self.entries.iter().map(|e| format!("{}:{}", e.name, e.setting.n_outcomes())).collect();
-        let agents: Vec<String> = self.agents.iter().map(ToString::to_string).collect();
+        let agents: Vec<String> = self.agents.iter().map(|a| a.name()).collect();
         format!(
             "v1|{}|{}|{}|{}|{}|{:?}",
             scenarios.join(","),
@@ -338,7 +203,7 @@ impl Tournament {
         let mut roles = Vec::with_capacity(parties);
         let mut rest = assignment;
         for _ in 0..parties {
-            roles.push(self.agents[(rest % self.agents.len() as u64) as usize]);
+            roles.push(&self.agents[(rest % self.agents.len() as u64) as usize]);
             rest /= self.agents.len() as u64;
         }
         roles.reverse();
@@ -377,10 +242,17 @@ impl Tournament {
         from: u64,
         mut sink: impl FnMut(&[Row]) -> Result<(), E>,
     ) -> Result<u64, E> {
+        // Batches start small and double while they take under BATCH_TARGET / 2, so a sink that
+        // stops the run (cancellation) is asked often; the rows do not depend on the batching.
         let mut next = from;
+        let mut batch = 16u64;
         while next < self.total {
-            let end = (next + BATCH).min(self.total);
+            let end = (next + batch).min(self.total);
+            let start = std::time::Instant::now();
             let rows: Vec<Row> = (next..end).into_par_iter().map(|id| self.run_one(id)).collect();
+            if start.elapsed() < BATCH_TARGET / 2 {
+                batch = (batch * 2).min(BATCH);
+            }
             sink(&rows)?;
             next = end;
         }
@@ -392,7 +264,7 @@ fn row(
     id: u64,
     entry: &Entry,
     repetition: u32,
-    roles: &[AgentSpec],
+    roles: &[&Arc<dyn AgentFactory>],
     result: &NegotiationResult,
 ) -> Row {
     let metrics = Metrics::new(result, &entry.reference);
@@ -400,7 +272,7 @@ fn row(
         id,
         scenario: entry.name.clone(),
         repetition,
-        agents: roles.iter().map(ToString::to_string).collect(),
+        agents: roles.iter().map(|a| a.name()).collect(),
         end: result.end.label().to_owned(),
         agreement: result.agreement.is_some(),
         outcome: result.agreement,
@@ -412,149 +284,8 @@ fn row(
     }
 }
 
-/// The files of a tournament's output folder.
-#[derive(Debug)]
-pub struct Output {
-    folder: PathBuf,
-    csv: BufWriter<File>,
-    jsonl: BufWriter<File>,
-    /// Rows already present when the output was opened (resumed).
-    pub resumed: u64,
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> NegotiateError + '_ {
-    move |source| NegotiateError::Io { path: path.display().to_string(), source }
-}
-
-/// Counts the complete lines of a file and truncates a partly written last line.
-fn complete_lines(path: &Path) -> Result<u64, NegotiateError> {
-    if !path.exists() {
-        return Ok(0);
-    }
-    let file = File::open(path).map_err(io(path))?;
-    let mut reader = BufReader::new(file);
-    let mut lines = 0u64;
-    let mut good = 0u64;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(io(path))?;
-        if n == 0 || buf.last() != Some(&b'\n') {
-            break;
-        }
-        lines += 1;
-        good += n as u64;
-    }
-    let file = OpenOptions::new().write(true).open(path).map_err(io(path))?;
-    file.set_len(good).map_err(io(path))?;
-    Ok(lines)
-}
-
-/// Keeps the first `lines` lines of a file.
-fn truncate_lines(path: &Path, lines: u64) -> Result<(), NegotiateError> {
-    let file = File::open(path).map_err(io(path))?;
-    let mut reader = BufReader::new(file);
-    let mut kept = 0u64;
-    let mut bytes = 0u64;
-    let mut buf = Vec::new();
-    while kept < lines {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(io(path))?;
-        if n == 0 {
-            break;
-        }
-        kept += 1;
-        bytes += n as u64;
-    }
-    let file = OpenOptions::new().write(true).open(path).map_err(io(path))?;
-    file.set_len(bytes).map_err(io(path))
-}
-
-impl Output {
-    /// Opens (or creates) an output folder for a tournament. When it holds rows of the same
-    /// tournament (same fingerprint), they are kept and counted in [`Output::resumed`]; rows of a
-    /// different tournament are an error unless `fresh` is set, which starts over.
-    ///
-    /// # Errors
-    ///
-    /// File errors, or a folder holding another tournament.
-    pub fn open(
-        folder: &Path,
-        tournament: &Tournament,
-        fresh: bool,
-    ) -> Result<Output, NegotiateError> {
-        std::fs::create_dir_all(folder).map_err(io(folder))?;
-        let manifest = folder.join("manifest.json");
-        let csv_path = folder.join("rows.csv");
-        let jsonl_path = folder.join("rows.jsonl");
-        let fingerprint = tournament.fingerprint();
-        let mut resumed = 0;
-        if manifest.exists() && !fresh {
-            let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
-            let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            if old["fingerprint"].as_str() != Some(fingerprint.as_str()) {
-                return Err(NegotiateError::Config(format!(
-                    "{} holds the rows of a different tournament; choose another output folder or \
-                     start over with --fresh",
-                    folder.display()
-                )));
-            }
-            let csv_rows = complete_lines(&csv_path)?.saturating_sub(1);
-            let jsonl_rows = complete_lines(&jsonl_path)?;
-            resumed = csv_rows.min(jsonl_rows).min(tournament.len());
-            truncate_lines(&csv_path, resumed + 1)?;
-            truncate_lines(&jsonl_path, resumed)?;
-        } else {
-            let manifest_json = serde_json::json!({
-                "fingerprint": fingerprint,
-                "negotiations": tournament.len(),
-                "format": 1,
-            });
-            std::fs::write(&manifest, format!("{manifest_json:#}\n")).map_err(io(&manifest))?;
-            std::fs::write(&csv_path, format!("{}\n", Row::CSV_HEADER)).map_err(io(&csv_path))?;
-            std::fs::write(&jsonl_path, "").map_err(io(&jsonl_path))?;
-        }
-        let append = |path: &Path| -> Result<BufWriter<File>, NegotiateError> {
-            Ok(BufWriter::new(OpenOptions::new().append(true).open(path).map_err(io(path))?))
-        };
-        Ok(Output {
-            csv: append(&csv_path)?,
-            jsonl: append(&jsonl_path)?,
-            folder: folder.to_owned(),
-            resumed,
-        })
-    }
-
-    /// Appends rows to both files and flushes them.
-    ///
-    /// # Errors
-    ///
-    /// File errors.
-    pub fn write(&mut self, rows: &[Row]) -> Result<(), NegotiateError> {
-        let mut csv = String::new();
-        let mut jsonl = String::new();
-        for row in rows {
-            row.csv(&mut csv);
-            jsonl.push_str(&serde_json::to_string(row).unwrap_or_default());
-            jsonl.push('\n');
-        }
-        let csv_path = self.folder.join("rows.csv");
-        let jsonl_path = self.folder.join("rows.jsonl");
-        // JSON Lines first: on a crash the CSV is never ahead of it.
-        self.jsonl.write_all(jsonl.as_bytes()).map_err(io(&jsonl_path))?;
-        self.jsonl.flush().map_err(io(&jsonl_path))?;
-        self.csv.write_all(csv.as_bytes()).map_err(io(&csv_path))?;
-        self.csv.flush().map_err(io(&csv_path))
-    }
-
-    /// The folder.
-    pub fn folder(&self) -> &Path {
-        &self.folder
-    }
-}
-
 /// One agent's standing in a tournament.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Standing {
     /// Rank (1 = best mean utility).
     pub rank: usize,
@@ -603,28 +334,6 @@ impl Summary {
         }
     }
 
-    /// Reads every row of a `rows.jsonl` file, streaming.
-    ///
-    /// # Errors
-    ///
-    /// File errors or a malformed row.
-    pub fn from_jsonl(path: &Path) -> Result<Summary, NegotiateError> {
-        let file = File::open(path).map_err(io(path))?;
-        let mut summary = Summary::default();
-        for (k, line) in BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(io(path))?;
-            let row: Row = serde_json::from_str(&line).map_err(|err| {
-                NegotiateError::Config(format!(
-                    "{}:{}: malformed row: {err}",
-                    path.display(),
-                    k + 1
-                ))
-            })?;
-            summary.add(&row);
-        }
-        Ok(summary)
-    }
-
     /// The standings, best first.
     pub fn standings(&self) -> Vec<Standing> {
         let mut standings: Vec<Standing> = self
@@ -651,30 +360,5 @@ impl Summary {
             s.rank = k + 1;
         }
         standings
-    }
-
-    /// The ranking as a text table.
-    pub fn table(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{:>4}  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            "rank", "agent", "negs", "utility", "agree", "welfare", "d_pareto", "d_nash"
-        );
-        for s in self.standings() {
-            let _ = writeln!(
-                out,
-                "{:>4}  {:<20} {:>9} {:>9.4} {:>9.3} {:>9.4} {:>9.4} {:>9}",
-                s.rank,
-                s.agent,
-                s.negotiations,
-                s.mean_utility,
-                s.agreement_rate,
-                s.mean_welfare,
-                s.mean_pareto_distance,
-                s.mean_nash_distance.map_or("-".into(), |d| format!("{d:.4}")),
-            );
-        }
-        out
     }
 }

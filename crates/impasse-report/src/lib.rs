@@ -14,14 +14,23 @@
 //! # }
 //! ```
 
+pub mod check;
 pub mod dynamics;
+pub mod export;
 mod model;
+pub mod negotiation;
 mod ripeness;
 mod text;
+pub mod tournament;
 
+pub use check::CheckReport;
+pub use dynamics::DynamicsReport;
+pub use export::ExportReport;
 pub use model::*;
+pub use negotiation::{NegotiationReport, csv_field};
 pub use ripeness::RipenessReport;
 pub use text::render_text;
+pub use tournament::TournamentReport;
 
 /// The version of the JSON report schema.
 pub const FORMAT_VERSION: u32 = 1;

@@ -23,6 +23,23 @@ impl<V: Serialize> Serialize for OrderedMap<V> {
     }
 }
 
+impl<V: schemars::JsonSchema> schemars::JsonSchema for OrderedMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
 impl<V> OrderedMap<V> {
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&V> {
@@ -31,7 +48,7 @@ impl<V> OrderedMap<V> {
 }
 
 /// A value of an issue in a package: a label or a number.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ValueReport {
     /// A named value.
@@ -53,7 +70,7 @@ impl From<Value> for ValueReport {
 }
 
 /// A package with every party's utility.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct PointReport {
     /// The package: issue id → value.
     pub outcome: OrderedMap<ValueReport>,
@@ -65,7 +82,7 @@ pub struct PointReport {
 }
 
 /// A party in the report.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct PartyReport {
     /// Identifier.
     pub id: String,
@@ -78,7 +95,7 @@ pub struct PartyReport {
 }
 
 /// An issue in the report.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct IssueReport {
     /// Identifier.
     pub id: String,
@@ -91,7 +108,7 @@ pub struct IssueReport {
 }
 
 /// The scenario summary.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct ScenarioReport {
     /// Name.
     pub name: String,
@@ -110,7 +127,7 @@ pub struct ScenarioReport {
 }
 
 /// The zone of possible agreement.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct ZoneReport {
     /// Packages acceptable to every party.
     pub size: u128,
@@ -123,7 +140,7 @@ pub struct ZoneReport {
 }
 
 /// The four bargaining solutions (null when the zone is empty).
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct SolutionsReport {
     /// Nash bargaining solution (utilities after red-line penalties, as in the zone).
     pub nash: Option<PointReport>,
@@ -136,7 +153,7 @@ pub struct SolutionsReport {
 }
 
 /// A party's utility range over a proposal's completions.
-#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct Range {
     /// Lowest.
     pub min: f64,
@@ -145,7 +162,7 @@ pub struct Range {
 }
 
 /// How a proposal fares.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct ProposalReport {
     /// Identifier.
     pub id: String,
@@ -176,7 +193,7 @@ pub struct ProposalReport {
 }
 
 /// A constraint: a red line, a precondition or a reservation value, and its holder.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct ConstraintReport {
     /// The party that holds it.
     pub party: String,
@@ -189,7 +206,7 @@ pub struct ConstraintReport {
 }
 
 /// A package close to agreement.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct ClosestReport {
     /// The package and its utilities (before penalties).
     pub outcome: OrderedMap<ValueReport>,
@@ -204,7 +221,7 @@ pub struct ClosestReport {
 }
 
 /// The whole analysis report (schema version [`FORMAT_VERSION`]).
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct AnalysisReport {
     /// Schema version.
     pub format_version: u32,

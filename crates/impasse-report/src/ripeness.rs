@@ -10,7 +10,7 @@ use crate::model::{AnalysisReport, ConstraintReport, Names};
 use crate::text::constraint_line;
 
 /// A closed interval of balances of power.
-#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct IntervalReport {
     /// Lowest balance.
     pub low: f64,
@@ -19,7 +19,7 @@ pub struct IntervalReport {
 }
 
 /// A move of the balance of power.
-#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct ShiftReport {
     /// The balance after the move.
     pub target: f64,
@@ -28,7 +28,7 @@ pub struct ShiftReport {
 }
 
 /// The costs of one party at which a zone exists.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct CostReport {
     /// The party.
     pub party: String,
@@ -43,7 +43,7 @@ pub struct CostReport {
 }
 
 /// The lever needing the smallest move.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct LeverReport {
     /// `"balance"` or `"cost"`.
     pub lever: &'static str,
@@ -56,7 +56,7 @@ pub struct LeverReport {
 }
 
 /// One step of the power trajectory.
-#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct StepReport {
     /// Balance at the start.
     pub from: f64,
@@ -77,7 +77,7 @@ pub struct StepReport {
 }
 
 /// The commitment-problem check.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct CommitmentReport {
     /// Per-period discount factor.
     pub discount: f64,
@@ -92,7 +92,7 @@ pub struct CommitmentReport {
 }
 
 /// Ripeness: where the balance of power and the costs of conflict must lie for a zone to exist.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, schemars::JsonSchema)]
 pub struct RipenessReport {
     /// The parties of side A.
     pub side_a: Vec<String>,

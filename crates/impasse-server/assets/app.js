@@ -851,7 +851,29 @@
       $("negotiation-status").textContent = "Cannot negotiate: " + errorText(res);
       return;
     }
-    animate(res.data, token);
+    animate(negotiationView(res.data), token);
+  }
+
+  // The negotiation report (the same as `impasse negotiate --format json`) as the views use it:
+  // per-party maps as vectors in party order, packages as text.
+  function negotiationView(report) {
+    const ids = Object.keys(report.utilities);
+    const names = Object.fromEntries(((state.scenario && state.scenario.info && state.scenario.info.parties) || []).map((p) => [p.id, p.name]));
+    const vec = (m) => ids.map((id) => m[id]);
+    return {
+      reference: report.reference,
+      trace: report.trace.map((t) => ({ step: t.step, proposer: t.proposer, package: outcomeText(t.outcome), utilities: vec(t.utilities) })),
+      result: {
+        parties: ids.map((id) => ({ id, name: names[id] || id })),
+        end: report.end,
+        ended_by: report.ended_by,
+        steps: report.steps,
+        offers: report.offers,
+        agreement_package: report.agreement ? outcomeText(report.agreement) : null,
+        utilities: vec(report.utilities),
+        reservation: vec(report.reservation),
+      },
+    };
   }
 
   function negotiationFrame(data) {
@@ -1061,7 +1083,7 @@
       $("dynamics-plot").replaceChildren();
       return;
     }
-    renderDynamics(res.data);
+    renderDynamics(res.data.points[0]);
   }
 
   function sideNames() {

@@ -12,14 +12,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use impasse_core::Scenario;
-use impasse_dynamics::assess::{AssessConfig, Models, assess_observed};
 use impasse_format::Override;
-use impasse_negotiate::tournament::{Entry, Protocol, Tournament};
-use impasse_negotiate::{
-    AgentSpec, BUILT_IN, MediatedConfig, Metrics, NegotiationResult, Reference, SaoConfig, Setting,
-    run_mediated, run_sao,
-};
-use impasse_report::ValueReport;
+use impasse_negotiate::AgentFactory;
+use impasse_negotiate::tournament::Protocol;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -28,21 +23,6 @@ use crate::error::{ApiError, error_body};
 use crate::source::{self, Origin, Source};
 use crate::store::{Format, Store};
 use crate::{AppState, analysis, assets, names, openapi, work};
-
-/// Refuses a scenario whose outcome space is above the negotiation limit.
-fn check_negotiable(scenario: &Scenario, name: &str, limit: u64) -> Result<(), ApiError> {
-    let size = scenario.space().size_f64();
-    if size > limit as f64 {
-        return Err(ApiError::unprocessable(
-            "too_large",
-            format!(
-                "scenario '{name}' has {size:.3e} packages, above the limit of {limit} for \
-                 negotiation; coarsen its issues"
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// Every route of [`router`]: method and path, as registered and as documented in the OpenAPI
 /// document (`GET /api/openapi.json`).
@@ -390,56 +370,7 @@ fn parse_format(format: Option<&str>, default: Format) -> Result<Format, ApiErro
 
 /// What the page needs to know of a scenario: parties, issues, the conflict's levers.
 fn info(s: &Scenario) -> Value {
-    let parties: Vec<Value> =
-        s.parties().iter().map(|p| json!({ "id": p.id, "name": p.name })).collect();
-    let issues: Vec<Value> = s
-        .issues()
-        .iter()
-        .map(|i| json!({ "id": i.id, "name": i.name, "values": i.cardinality() }))
-        .collect();
-    let conflict = s.conflict().map(|c| {
-        let ids = |side: &[usize]| -> Vec<String> {
-            side.iter().filter_map(|&p| s.parties().get(p)).map(|p| p.id.clone()).collect()
-        };
-        let mean = |side: &[usize]| -> Option<f64> {
-            let v: Vec<f64> =
-                side.iter().filter_map(|&p| c.mobilisation.get(p).copied().flatten()).collect();
-            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-        };
-        let costs: Vec<Value> = c
-            .side_a
-            .iter()
-            .chain(&c.side_b)
-            .filter_map(|&p| {
-                let party = s.parties().get(p)?;
-                Some(json!({
-                    "party": party.id,
-                    "name": party.name,
-                    "cost": c.costs.get(p).copied().flatten().unwrap_or(0.0),
-                    "stated": c.costs.get(p).copied().flatten().is_some(),
-                }))
-            })
-            .collect();
-        json!({
-            "balance": s.balance(),
-            "side_a": ids(&c.side_a),
-            "side_b": ids(&c.side_b),
-            "costs": costs,
-            "mobilisation": { "side_a": mean(&c.side_a), "side_b": mean(&c.side_b) },
-            "mobilised_a": c.dynamics.mobilised_a,
-            "mobilised_b": c.dynamics.mobilised_b,
-            "horizon": c.dynamics.horizon,
-        })
-    });
-    json!({
-        "title": s.name(),
-        "description": s.description(),
-        "parties": parties,
-        "issues": issues,
-        "outcomes": s.space().size_f64(),
-        "proposals": s.proposals().len(),
-        "conflict": conflict,
-    })
+    serde_json::to_value(impasse_report::check::ScenarioInfo::new(s)).unwrap_or(Value::Null)
 }
 
 fn summary(source: &Source) -> Value {
@@ -806,10 +737,8 @@ async fn check(ApiJson(request): ApiJson<CheckRequest>) -> Result<Response, ApiE
     let format = parse_format(request.format.as_deref(), Format::Toml)?;
     let name = request.name.filter(|n| names::is_valid(n)).unwrap_or_else(|| "scenario".to_owned());
     let body = blocking(move || match source::parse(&request.text, format, &name, &[]) {
-        Ok(scenario) => Ok(json!({ "valid": true, "errors": [], "info": info(&scenario) })),
-        Err(source::ParseError::Text(errors)) => {
-            Ok(json!({ "valid": false, "errors": errors, "info": null }))
-        }
+        Ok(scenario) => Ok(impasse_app::check(Ok(&scenario))),
+        Err(source::ParseError::Text(errors)) => Ok(impasse_app::check(Err(errors))),
         Err(err) => Err(err.into_api()),
     })
     .await?;
@@ -950,16 +879,6 @@ fn protocol(name: Option<&str>) -> Result<Protocol, ApiError> {
     }
 }
 
-fn agent_specs(names: &[String]) -> Result<Vec<AgentSpec>, ApiError> {
-    if names.iter().any(|n| n.trim().eq_ignore_ascii_case("all")) && names.len() == 1 {
-        return Ok(BUILT_IN.to_vec());
-    }
-    names
-        .iter()
-        .map(|n| n.parse::<AgentSpec>().map_err(|e| ApiError::bad_request(format!("agents: {e}"))))
-        .collect()
-}
-
 fn check_steps(steps: Option<u32>, max: u32) -> Result<u32, ApiError> {
     let steps = steps.unwrap_or(100);
     if steps == 0 || steps > max {
@@ -970,14 +889,12 @@ fn check_steps(steps: Option<u32>, max: u32) -> Result<u32, ApiError> {
     Ok(steps)
 }
 
-fn outcome_json(scenario: &Scenario, setting: &Setting, outcome: u32) -> (Value, String) {
-    let mut map = Map::new();
-    let mut text = Vec::new();
-    for (issue, value) in scenario.describe(&setting.decode(outcome)) {
-        text.push(format!("{issue}={value}"));
-        map.insert(issue, serde_json::to_value(ValueReport::from(value)).unwrap_or(Value::Null));
+fn agents_of(names: &[String], max: usize) -> Result<Vec<Arc<dyn AgentFactory>>, ApiError> {
+    if names.len() > max {
+        return Err(ApiError::bad_request(format!("agents: at most {max}")));
     }
-    (Value::Object(map), text.join(", "))
+    impasse_app::negotiate::agents_by_name(names)
+        .map_err(|e| ApiError::bad_request(format!("agents: {e}")))
 }
 
 async fn negotiate(
@@ -986,116 +903,19 @@ async fn negotiate(
     ApiJson(request): ApiJson<NegotiateRequest>,
 ) -> Result<Response, ApiError> {
     names::check(&name)?;
-    let steps = check_steps(request.steps, state.inner.limits.max_steps)?;
-    let protocol = protocol(request.protocol.as_deref())?;
     let overrides = source::overrides_of(&request.set.unwrap_or_default())?;
-    let specs = match &request.agents {
-        Some(agents) if agents.len() > 64 => {
-            return Err(ApiError::bad_request("agents: at most 64"));
-        }
-        Some(agents) => Some(agent_specs(agents)?),
-        None => None,
+    let request = impasse_app::negotiate::NegotiateRequest {
+        agents: agents_of(request.agents.as_deref().unwrap_or_default(), 64)?,
+        protocol: protocol(request.protocol.as_deref())?,
+        steps: check_steps(request.steps, state.inner.limits.max_steps)?,
+        seed: request.seed.unwrap_or(0),
+        max_outcomes: state.inner.limits.max_negotiation_outcomes,
+        ..impasse_app::negotiate::NegotiateRequest::default()
     };
-    let seed = request.seed.unwrap_or(0);
-    let max_negotiation_outcomes = state.inner.limits.max_negotiation_outcomes;
     let source = load_async(&state, name).await?;
-    let body = work::run(&state.inner.pool, "the negotiation", move |_| {
+    let body = work::run(&state.inner.pool, "the negotiation", move |token| {
         let scenario = Arc::new(source.parse(&overrides).map_err(source::ParseError::into_api)?);
-        let parties = scenario.parties();
-        let specs = match specs {
-            Some(specs) => specs,
-            None if parties.len() == 2 => vec![AgentSpec::TimeBased(4.0), AgentSpec::TimeBased(0.25)],
-            None => vec![AgentSpec::RedLineHolder(1.0); parties.len()],
-        };
-        if specs.len() != parties.len() {
-            return Err(ApiError::bad_request(format!(
-                "{} agent{} given for {} parties ({}); give one agent per party, in that order",
-                specs.len(),
-                if specs.len() == 1 { "" } else { "s" },
-                parties.len(),
-                parties.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
-            )));
-        }
-        check_negotiable(&scenario, &source.name, max_negotiation_outcomes)?;
-        let setting = Setting::from_scenario(scenario.clone())
-            .map_err(|e| ApiError::unprocessable("cannot_negotiate", format!("cannot negotiate: {e}")))?;
-        let mut agents: Vec<_> = specs
-            .iter()
-            .enumerate()
-            .map(|(me, spec)| spec.build(&setting, me, seed.wrapping_add(me as u64 * 0x9E37_79B9)))
-            .collect();
-        let result: NegotiationResult = match protocol {
-            Protocol::Sao => {
-                let config = SaoConfig { n_steps: Some(steps), record_trace: true, ..SaoConfig::default() };
-                run_sao(&setting, &mut agents, &config)
-            }
-            Protocol::Mediated => {
-                let config = MediatedConfig { n_steps: steps, seed, record_trace: true };
-                run_mediated(&setting, &mut agents, &config)
-            }
-        };
-        drop(agents);
-        let reference = Reference::new(&setting);
-        let metrics = Metrics::new(&result, &reference);
-        let names = setting.parties();
-        let mediator = names.len();
-        let trace: Vec<Value> = result
-            .trace
-            .iter()
-            .map(|offer| {
-                let (outcome, package) = outcome_json(&scenario, &setting, offer.outcome);
-                json!({
-                    "step": offer.step,
-                    "time": offer.time,
-                    "proposer": if offer.proposer == mediator { "mediator".to_owned() } else { names[offer.proposer].id.clone() },
-                    "package": package,
-                    "outcome": outcome,
-                    "utilities": setting.utilities(offer.outcome),
-                })
-            })
-            .collect();
-        let (agreement, agreement_package) = match result.agreement {
-            Some(o) => {
-                let (outcome, package) = outcome_json(&scenario, &setting, o);
-                (outcome, Value::String(package))
-            }
-            None => (Value::Null, Value::Null),
-        };
-        let ended_by = match result.end {
-            impasse_negotiate::EndReason::Ended { party }
-            | impasse_negotiate::EndReason::InvalidOffer { party, .. } => {
-                names.get(party).map(|p| p.id.clone())
-            }
-            _ => None,
-        };
-        let stride = reference.frontier.len().div_ceil(2000).max(1);
-        Ok(json!({
-            "result": {
-                "scenario": scenario.name(),
-                "protocol": match protocol { Protocol::Sao => "sao", Protocol::Mediated => "mediated" },
-                "parties": names.iter().map(|p| json!({ "id": p.id, "name": p.name })).collect::<Vec<_>>(),
-                "agents": specs.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "n_steps": steps,
-                "seed": seed,
-                "end": result.end.label(),
-                "ended_by": ended_by,
-                "agreement": agreement,
-                "agreement_package": agreement_package,
-                "steps": result.steps,
-                "offers": result.offers,
-                "vetoes": result.vetoes,
-                "utilities": result.utilities,
-                "reservation": setting.reservation(),
-                "welfare": metrics.welfare,
-                "pareto_distance": metrics.pareto_distance,
-                "nash_distance": metrics.nash_distance,
-            },
-            "trace": trace,
-            "reference": {
-                "frontier": reference.frontier.iter().step_by(stride).collect::<Vec<_>>(),
-                "nash": reference.nash,
-            },
-        }))
+        Ok(impasse_app::negotiate::negotiate(scenario, &request, token)?.report)
     })
     .await?;
     Ok(ok(&body))
@@ -1136,7 +956,7 @@ async fn start_tournament(
     if agent_names.is_empty() || agent_names.len() > 32 {
         return Err(ApiError::bad_request("agents: give 1 to 32 agents"));
     }
-    let specs = agent_specs(&agent_names)?;
+    let agents = agents_of(&agent_names, 32)?;
     let repetitions = request.repetitions.unwrap_or(1);
     if repetitions == 0 || repetitions > 10_000 {
         return Err(ApiError::bad_request(format!(
@@ -1155,35 +975,32 @@ async fn start_tournament(
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    let tournament = work::run(&state.inner.pool, "preparing the tournament", move |cancel| {
-        let mut entries = Vec::with_capacity(sources.len());
+    let tournament = work::run(&state.inner.pool, "preparing the tournament", move |token| {
+        let mut prepared = Vec::with_capacity(sources.len());
         for source in sources {
-            cancel.checkpoint();
-            let scenario = source.parse(&[]).map_err(|err| {
-                let mut err = err.into_api();
+            token.checkpoint();
+            let named = |mut err: ApiError| {
                 err.message = format!("scenario '{}': {}", source.name, err.message);
                 err
-            })?;
-            check_negotiable(&scenario, &source.name, limits.max_negotiation_outcomes)?;
-            let setting = Setting::from_scenario(Arc::new(scenario)).map_err(|e| {
-                ApiError::unprocessable(
-                    "cannot_negotiate",
-                    format!("scenario '{}' cannot be negotiated over: {e}", source.name),
-                )
-            })?;
-            entries.push(Entry::new(source.name.clone(), Arc::new(setting)));
+            };
+            let scenario = source.parse(&[]).map_err(|e| named(e.into_api()))?;
+            let setting = impasse_app::negotiate::prepare(
+                Arc::new(scenario),
+                limits.max_negotiation_outcomes,
+            )
+            .map_err(|e| named(e.into()))?;
+            prepared.push((source.name.clone(), Arc::new(setting)));
         }
-        let tournament = Tournament::new(entries, specs, repetitions, steps, seed, protocol)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        if tournament.len() > limits.max_tournament_negotiations {
-            return Err(ApiError::bad_request(format!(
-                "the tournament has {} negotiations, above the limit of {}; use fewer agents, \
-                 scenarios or repetitions",
-                tournament.len(),
-                limits.max_tournament_negotiations
-            )));
-        }
-        Ok(tournament)
+        let request = impasse_app::tournament::TournamentRequest {
+            scenarios: prepared,
+            agents,
+            repetitions,
+            steps,
+            seed,
+            protocol,
+            max_negotiations: limits.max_tournament_negotiations,
+        };
+        Ok(request.prepare()?)
     })
     .await?;
     let job = state.inner.jobs.start(tournament, scenarios)?;
@@ -1266,40 +1083,24 @@ async fn dynamics(
             "stalemate must be a probability in [0, 1], got {stalemate}"
         )));
     }
-    let models = match &request.models {
-        None => Models::ALL,
-        Some(list) if list.is_empty() => Models::ALL,
-        Some(list) => {
-            let mut models = Models::NONE;
-            for name in list {
-                if !models.enable(name) {
-                    return Err(ApiError::bad_request(format!(
-                        "models: unknown model '{name}'; expected {}",
-                        Models::NAMES.join(", ")
-                    )));
-                }
-            }
-            models
-        }
-    };
-    let set = request.set.unwrap_or_default();
-    let overrides = source::overrides_of(&set)?;
-    let point: Vec<(String, f64)> =
-        set.iter().filter_map(|(k, v)| v.as_f64().map(|v| (k.clone(), v))).collect();
-    let config = AssessConfig {
+    let models =
+        impasse_app::dynamics::models_by_name(request.models.as_deref().unwrap_or_default())
+            .map_err(|e| ApiError::bad_request(format!("models: {e}")))?;
+    let overrides = source::overrides_of(&request.set.unwrap_or_default())?;
+    let request = impasse_app::dynamics::DynamicsRequest {
         runs,
         seed: request.seed.unwrap_or(0),
         horizon: request.horizon,
         stalemate,
         models,
+        sweeps: Vec::new(),
+        overrides,
     };
     let source = load_async(&state, name).await?;
-    let body = work::run(&state.inner.pool, "the dynamics simulation", move |cancel| {
-        let scenario = source.parse(&overrides).map_err(source::ParseError::into_api)?;
-        let progress = |_: u64| cancel.checkpoint();
-        let assessment = assess_observed(&scenario, &config, &progress)
-            .map_err(|e| ApiError::unprocessable("cannot_simulate", e.to_string()))?;
-        Ok(impasse_report::dynamics::point_json(&point, &assessment, Some(&scenario)))
+    let body = work::run(&state.inner.pool, "the dynamics simulation", move |token| {
+        let load =
+            |overrides: &[Override]| source.parse(overrides).map_err(|e| e.into_app(&source.name));
+        Ok(impasse_app::dynamics::dynamics(&load, &source.name, &request, token)?.report)
     })
     .await?;
     Ok(ok(&body))

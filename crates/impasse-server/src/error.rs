@@ -24,23 +24,8 @@ pub enum ServerError {
 }
 
 /// One problem in a scenario text, located (the format's diagnostics, lines counted in the text as
-/// stored).
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
-pub(crate) struct TextError {
-    /// The file within the scenario (the scenario's own name for native texts, the member file's
-    /// name for GENIUS and GeniusWeb bundles).
-    pub(crate) file: String,
-    /// 1-based line in the stored text; 0 when the problem concerns the whole text.
-    pub(crate) line: u32,
-    /// 1-based column; 0 when unknown.
-    pub(crate) column: u32,
-    /// What is wrong.
-    pub(crate) message: String,
-    /// What was expected there.
-    pub(crate) expected: String,
-    /// What was found there.
-    pub(crate) found: String,
-}
+/// stored; for GENIUS and GeniusWeb bundles `file` is the member file's name).
+pub(crate) type TextError = impasse_report::check::DiagnosticReport;
 
 /// A failed request: an HTTP status, a stable code, a readable message and, for invalid scenario
 /// texts, the located problems.
@@ -50,6 +35,25 @@ pub(crate) struct ApiError {
     pub(crate) code: &'static str,
     pub(crate) message: String,
     pub(crate) errors: Option<Vec<TextError>>,
+}
+
+impl From<impasse_app::AppError> for ApiError {
+    fn from(err: impasse_app::AppError) -> ApiError {
+        use impasse_app::AppError;
+        match err {
+            AppError::Scenario { diagnostics, .. } => {
+                ApiError::invalid_scenario(impasse_app::diagnostic_reports(&diagnostics))
+            }
+            AppError::Invalid(message) => ApiError::bad_request(message),
+            AppError::Field { field, message } => {
+                ApiError::bad_request(format!("{field}: {message}"))
+            }
+            AppError::Unprocessable { code, message } => ApiError::unprocessable(code, message),
+            AppError::Cancelled => ApiError::internal("the work was cancelled"),
+            AppError::TimedOut => ApiError::unprocessable("too_slow", err.to_string()),
+            err => ApiError::internal(err.to_string()),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -1,23 +1,18 @@
-//! Long jobs (tournaments): run on their own thread in batches, with progress, live standings,
-//! cancellation between batches and a time limit.
+//! Long jobs (tournaments): run on their own thread through `impasse-app`, with progress, live
+//! standings, cancellation between batches and a time limit (one [`impasse_app::Token`]).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use impasse_negotiate::tournament::{Row, Summary, Tournament};
-use rayon::prelude::*;
+use impasse_negotiate::tournament::{Summary, Tournament};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
 
 /// Finished jobs kept for their results; the oldest finished ones are dropped beyond this.
 const KEEP_FINISHED: usize = 64;
-/// A batch is grown until it takes about this long, so cancellation answers quickly.
-const BATCH_TARGET: Duration = Duration::from_millis(200);
-/// The largest batch.
-const MAX_BATCH: u64 = 8192;
 
 /// A job's state.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,7 +53,8 @@ pub(crate) struct Job {
     total: u64,
     scenarios: Vec<String>,
     agents: Vec<String>,
-    cancel: AtomicBool,
+    token: impasse_app::Token,
+    timeout: Duration,
     state: Mutex<State>,
 }
 
@@ -97,7 +93,7 @@ impl Job {
 
     /// Asks the job to stop; returns whether it was running.
     pub(crate) fn cancel(&self) -> bool {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.token.cancel();
         let mut state = self.lock();
         if state.status == Status::Running {
             state.status = Status::Cancelled;
@@ -117,41 +113,28 @@ impl Job {
         }
     }
 
-    fn run(&self, tournament: &Tournament, timeout: Duration) {
-        let mut next = 0u64;
-        let mut batch = 16u64;
-        while next < self.total {
-            if self.cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            if self.started.elapsed() >= timeout {
-                self.finish(
-                    Status::TimedOut,
-                    Some(format!(
-                        "stopped after the limit of {} s; the standings cover the negotiations run",
-                        timeout.as_secs()
-                    )),
-                );
-                return;
-            }
-            let end = (next + batch).min(self.total);
-            let t0 = Instant::now();
-            let rows: Vec<Row> =
-                (next..end).into_par_iter().map(|id| tournament.run_one(id)).collect();
-            if t0.elapsed() < BATCH_TARGET / 2 {
-                batch = (batch * 2).min(MAX_BATCH);
-            }
+    /// Runs the tournament through the application layer; the token stops it on cancellation
+    /// or at the time limit, between batches of negotiations.
+    fn run(&self, tournament: &Tournament) {
+        let outcome = impasse_app::tournament::run_in_memory(tournament, &self.token, |rows| {
             let mut state = self.lock();
-            if state.status != Status::Running {
-                return;
-            }
-            for row in &rows {
+            for row in rows {
                 state.summary.add(row);
             }
-            state.done = end;
-            next = end;
+            state.done += rows.len() as u64;
+        });
+        match outcome {
+            Ok(_) => self.finish(Status::Done, None),
+            Err(impasse_app::AppError::TimedOut) => self.finish(
+                Status::TimedOut,
+                Some(format!(
+                    "stopped after the limit of {} s; the standings cover the negotiations run",
+                    self.timeout.as_secs()
+                )),
+            ),
+            Err(impasse_app::AppError::Cancelled) => {}
+            Err(err) => self.finish(Status::Failed, Some(err.to_string())),
         }
-        self.finish(Status::Done, None);
     }
 }
 
@@ -214,8 +197,9 @@ impl Jobs {
             started: Instant::now(),
             total: tournament.len(),
             scenarios,
-            agents: tournament.agents.iter().map(ToString::to_string).collect(),
-            cancel: AtomicBool::new(false),
+            agents: tournament.agents.iter().map(|a| a.name()).collect(),
+            token: impasse_app::Token::with_deadline(self.timeout),
+            timeout: self.timeout,
             state: Mutex::new(State {
                 status: Status::Running,
                 done: 0,
@@ -225,12 +209,11 @@ impl Jobs {
             }),
         });
         let worker = job.clone();
-        let timeout = self.timeout;
         std::thread::Builder::new()
             .name(format!("impasse-job-{id}"))
             .spawn(move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    worker.run(&tournament, timeout);
+                    worker.run(&tournament);
                 }));
                 if outcome.is_err() {
                     worker.finish(Status::Failed, Some("the tournament failed (a bug)".to_owned()));

@@ -112,6 +112,29 @@ pub(crate) enum ParseError {
 }
 
 impl ParseError {
+    /// The error as the application layer's, for a loader handed to an `impasse-app` entry.
+    pub(crate) fn into_app(self, name: &str) -> impasse_app::AppError {
+        match self {
+            ParseError::Text(errors) => impasse_app::AppError::Scenario {
+                origin: name.to_owned(),
+                diagnostics: impasse_format::Diagnostics(
+                    errors
+                        .into_iter()
+                        .map(|e| impasse_format::Diagnostic {
+                            file: e.file,
+                            line: e.line,
+                            column: e.column,
+                            message: e.message,
+                            expected: e.expected,
+                            found: e.found,
+                        })
+                        .collect(),
+                ),
+            },
+            other => impasse_app::AppError::Invalid(other.into_api().message),
+        }
+    }
+
     pub(crate) fn into_api(self) -> ApiError {
         match self {
             ParseError::Text(errors) => ApiError::invalid_scenario(errors),

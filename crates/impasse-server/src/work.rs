@@ -1,57 +1,24 @@
 //! CPU work off the async threads: behind a semaphore, with a time limit, cancelled when the
 //! client goes away or the limit passes.
 //!
-//! Library code that reports progress (the Monte Carlo engine) is stopped through its progress
-//! callback: [`Cancel::checkpoint`] unwinds with a [`Cancelled`] payload, which rayon carries to
-//! the blocking task and [`run`] turns into a clear error. `resume_unwind` calls no panic hook
+//! Work is stopped through the application layer's token ([`impasse_app::Token`]): its
+//! `checkpoint` unwinds with an [`impasse_app::Cancelled`] payload, which rayon carries to the
+//! blocking task and [`run`] turns into a clear error. `resume_unwind` calls no panic hook
 //! (and rayon re-raises a worker's unwind with it too), so these stops leave no trace in the log;
 //! any other panic is reported as usual and answered with a 500.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use impasse_app::Cancelled;
 
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
-/// The payload of the unwind that stops cancelled work.
-#[derive(Debug)]
-pub(crate) struct Cancelled;
-
-/// A cancellation flag with a deadline, shared by a request and its work.
-#[derive(Clone, Debug)]
-pub(crate) struct Cancel {
-    flag: Arc<AtomicBool>,
-    deadline: Instant,
-}
-
-impl Cancel {
-    pub(crate) fn new(limit: Duration) -> Cancel {
-        let now = Instant::now();
-        Cancel {
-            flag: Arc::new(AtomicBool::new(false)),
-            deadline: now.checked_add(limit).unwrap_or(now + Duration::from_secs(86_400)),
-        }
-    }
-
-    pub(crate) fn cancel(&self) {
-        self.flag.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether the work should stop: cancelled, or past its deadline.
-    pub(crate) fn is_cancelled(&self) -> bool {
-        self.flag.load(Ordering::Relaxed) || Instant::now() >= self.deadline
-    }
-
-    /// Stops the work (unwinding with [`Cancelled`]) when it should stop. Call only from work run
-    /// through [`run`].
-    pub(crate) fn checkpoint(&self) {
-        if self.is_cancelled() {
-            std::panic::resume_unwind(Box::new(Cancelled));
-        }
-    }
-}
+/// The cancellation token of a request's work: the application layer's, with the work's
+/// deadline.
+pub(crate) type Cancel = impasse_app::Token;
 
 /// Sets the cancellation flag when dropped (when the request's future is dropped because the
 /// client went away).
@@ -95,7 +62,7 @@ where
             )));
         }
     };
-    let cancel = Cancel::new(pool.work_timeout);
+    let cancel = Cancel::with_deadline(pool.work_timeout);
     let guard = CancelOnDrop(cancel.clone());
     let inner = cancel.clone();
     let handle = tokio::task::spawn_blocking(move || {
@@ -113,6 +80,7 @@ where
         )
     };
     let result = match tokio::time::timeout(pool.work_timeout, handle).await {
+        Ok(Ok(Err(ApiError { code: "too_slow", .. }))) => Err(too_slow()),
         Ok(Ok(result)) => result,
         Ok(Err(join)) if join.is_panic() => {
             let payload = join.into_panic();

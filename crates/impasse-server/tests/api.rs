@@ -440,18 +440,19 @@ async fn negotiation_returns_a_trace() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["result"]["end"], "agreement");
-    assert_eq!(body["result"]["agreement"]["price"], 78, "as the command line gives");
+    assert_eq!(body["end"], "agreement");
+    assert_eq!(body["agreement"]["price"], 78, "as the command line gives");
     let trace = body["trace"].as_array().unwrap();
-    assert_eq!(trace.len() as u64, body["result"]["offers"].as_u64().unwrap());
-    assert!(trace[0]["package"].as_str().unwrap().starts_with("price="));
-    assert_eq!(trace[0]["utilities"].as_array().unwrap().len(), 2);
+    assert_eq!(trace.len() as u64, body["offers"].as_u64().unwrap());
+    assert!(trace[0]["outcome"]["price"].is_number());
+    assert_eq!(trace[0]["utilities"].as_object().unwrap().len(), 2);
+    assert!(!body["reference"]["frontier"].as_array().unwrap().is_empty());
     // The seed, default agents (red-line holders), mediated as well.
     let (status, body) =
         call(&app, "POST", "/api/scenarios/negotiation-impasse-2023/negotiate", Some(json!({})))
             .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_ne!(body["result"]["end"], "agreement");
+    assert_ne!(body["end"], "agreement");
     let (status, body) = call(
         &app,
         "POST",
@@ -538,11 +539,13 @@ async fn dynamics_returns_the_way_out() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let way_out = &body["way_out"];
+    assert_eq!(body["format_version"], 1);
+    let point = &body["points"][0];
+    let way_out = &point["way_out"];
     assert!(way_out["exact"]["settled_by_round"].as_array().unwrap().len() > 1, "{way_out}");
     assert_eq!(way_out["simulated"]["runs"], 2000);
-    assert_eq!(body["point"]["conflict.balance"], 0.45);
-    assert!(body["sides"]["p_b"].as_f64().is_some());
+    assert_eq!(point["point"]["conflict.balance"], 0.45);
+    assert!(point["sides"]["p_b"].as_f64().is_some());
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -1,4 +1,4 @@
-//! `impasse export PATH --to DIR`.
+//! `impasse export PATH --to DIR`: decode, call [`impasse_app::export::export`], write the files.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,23 +11,24 @@ pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             Ok(scenario) => scenario,
             Err(code) => return Ok(code),
         };
-    let mut stderr = std::io::stderr().lock();
-    let export = match impasse_format::write_genius_folder(&scenario, &args.to) {
-        Ok(export) => export,
-        Err(err) => {
-            writeln!(stderr, "error: cannot export {} to GENIUS: {err}", args.path.display())?;
-            return Ok(ExitCode::from(2));
-        }
+    let report = match impasse_app::export::export(&scenario) {
+        Ok(report) => report,
+        Err(err) => return super::fail(err),
     };
-    for dropped in &export.dropped {
+    let written = match impasse_app::export::write(&report, &args.to) {
+        Ok(written) => written,
+        Err(err) => return super::fail(err),
+    };
+    let mut stderr = std::io::stderr().lock();
+    for dropped in &report.dropped {
         writeln!(stderr, "warning: not expressible in GENIUS XML, left out: {dropped}")?;
     }
-    for note in &export.notes {
+    for note in &report.notes {
         writeln!(stderr, "note: {note}")?;
     }
     let mut stdout = std::io::stdout().lock();
-    for file in export.files() {
-        writeln!(stdout, "{}", args.to.join(&file.name).display())?;
+    for path in written {
+        writeln!(stdout, "{}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }

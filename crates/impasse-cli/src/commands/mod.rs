@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use impasse_core::Scenario;
 use impasse_format::Override;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::{Cli, Command};
 
@@ -51,21 +52,70 @@ pub(crate) fn load(
     overrides: &[Override],
     semantics: impasse_format::GeniusSemantics,
 ) -> anyhow::Result<Result<Scenario, ExitCode>> {
-    match impasse_format::load_path_with(path, overrides, semantics) {
+    match impasse_app::load(path, overrides, semantics) {
         Ok(scenario) => Ok(Ok(scenario)),
-        Err(diagnostics) => {
-            let mut stderr = std::io::stderr().lock();
+        Err(err) => Ok(Err(fail(err)?)),
+    }
+}
+
+/// Prints an application error the CLI's way and gives its exit code: 2 for bad input (a
+/// scenario that does not read, a bad argument, a model that cannot answer), 130 for a
+/// cancelled run, 1 for a file that cannot be read or written.
+pub(crate) fn fail(err: impasse_app::AppError) -> anyhow::Result<ExitCode> {
+    use impasse_app::AppError;
+    let mut stderr = std::io::stderr().lock();
+    match err {
+        AppError::Scenario { origin, diagnostics } => {
             writeln!(stderr, "{diagnostics}")?;
             writeln!(
                 stderr,
-                "{} problem{} in {}",
+                "{} problem{} in {origin}",
                 diagnostics.len(),
                 if diagnostics.len() == 1 { "" } else { "s" },
-                path.display()
             )?;
-            Ok(Err(ExitCode::from(2)))
+            Ok(ExitCode::from(2))
+        }
+        AppError::Cancelled | AppError::TimedOut => {
+            writeln!(stderr, "error: {err}")?;
+            Ok(ExitCode::from(130))
+        }
+        AppError::Field { field, message } => {
+            let flag = match field {
+                "model" => "--model".to_owned(),
+                other => format!("--{}", other.replace('_', "-")),
+            };
+            writeln!(stderr, "error: {flag}: {message}")?;
+            Ok(ExitCode::from(2))
+        }
+        AppError::Io { .. } => {
+            writeln!(stderr, "error: {err}")?;
+            Ok(ExitCode::FAILURE)
+        }
+        err => {
+            writeln!(stderr, "error: {err}")?;
+            Ok(ExitCode::from(2))
         }
     }
+}
+
+/// A progress bar fed by an application [`impasse_app::Token`]; hidden when `hidden`.
+pub(crate) fn progress(hidden: bool, template: &'static str) -> (impasse_app::Token, ProgressBar) {
+    let bar = if hidden {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let watcher = bar.clone();
+    let token = impasse_app::Token::with_progress(None, move |p| {
+        if watcher.length() != Some(p.total) {
+            watcher.set_length(p.total);
+        }
+        watcher.set_position(p.done);
+    });
+    (token, bar)
 }
 
 /// Writes a figure to `path` (format by extension). A bad extension or an unwritable path is bad

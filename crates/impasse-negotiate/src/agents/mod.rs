@@ -120,6 +120,27 @@ impl fmt::Display for AgentSpec {
     }
 }
 
+/// Makes agents for a negotiation: the built-in agents ([`AgentSpec`]) and agents written
+/// elsewhere (the Python package's agents) alike, so tournaments and front ends take both.
+pub trait AgentFactory: Send + Sync + fmt::Debug {
+    /// The agent's name, as rows and standings show it.
+    fn name(&self) -> String;
+
+    /// Builds the agent for party `me` of a setting; `seed` drives agents that draw random
+    /// numbers.
+    fn build<'a>(&self, setting: &'a Setting, me: usize, seed: u64) -> Box<dyn Agent + 'a>;
+}
+
+impl AgentFactory for AgentSpec {
+    fn name(&self) -> String {
+        self.to_string()
+    }
+
+    fn build<'a>(&self, setting: &'a Setting, me: usize, seed: u64) -> Box<dyn Agent + 'a> {
+        AgentSpec::build(self, setting, me, seed)
+    }
+}
+
 /// An agent name that is not valid.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 #[error("unknown agent '{name}'{detail}; valid agents: {}", AGENT_NAMES.join(", "))]
