@@ -540,3 +540,78 @@ fn plots_are_written_by_every_command_and_bad_paths_exit_2() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Validates `instance` against `docs/schema/<stem>.schema.json`.
+#[track_caller]
+fn assert_schema(stem: &str, what: &str, instance: &Value) {
+    let path = repo().join(format!("docs/schema/{stem}.schema.json"));
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: {stem} output violates {}:\n{}",
+        path.display(),
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn every_command_prints_what_its_generated_schema_describes() {
+    let mut inputs: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    inputs.sort();
+    for domain in ["y2010/ItexvsCypress", "y2011/Laptop", "y2012/CameraB", "y2012/GroceryA"] {
+        inputs.push(
+            repo()
+                .join("crates/impasse-format/tests/data/genius")
+                .join(domain)
+                .display()
+                .to_string(),
+        );
+    }
+    let mut dynamics = 0;
+    for path in &inputs {
+        let analysis = json(&["analyze", path]);
+        assert_schema("analysis", path, &analysis);
+        let parties = analysis["scenario"]["parties"].as_array().map_or(2, Vec::len);
+        let agents = vec!["boulware"; parties].join(",");
+        let negotiation = json(&["negotiate", path, "--agents", &agents, "--steps", "60"]);
+        assert_schema("negotiation", path, &negotiation);
+        let out = impasse(&["dynamics", path, "--runs", "200", "--format", "json"]);
+        if out.status.success() {
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_schema("dynamics", path, &report);
+            dynamics += 1;
+        }
+    }
+    assert!(dynamics >= 2, "dynamics checked on {dynamics} scenarios");
+    // A tournament's summary.json and its rows.
+    let dir = std::env::temp_dir().join(format!("impasse-cli-schema-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("t.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "scenarios = [\"{}/scenarios/distributive-price.toml\"]\nagents = [\"boulware\", \"conceder\"]\nsteps = 30\noutput = \"out\"\n",
+            repo().display()
+        ),
+    )
+    .unwrap();
+    let out = impasse(&["tournament", config.to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/summary.json")).unwrap())
+            .unwrap();
+    assert_schema("tournament", "summary.json", &summary);
+    for line in std::fs::read_to_string(dir.join("out/rows.jsonl")).unwrap().lines() {
+        assert_schema("tournament-row", "rows.jsonl", &serde_json::from_str(line).unwrap());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
