@@ -14,6 +14,9 @@
 //! - ripeness: where the balance of power and each party's conflict cost must lie for a zone to
 //!   exist, the smallest shift that opens one, and the commitment-problem check.
 //!
+//! [`tabulated_frontier`] applies the same frontier, tie rule and Nash solution to a table of
+//! utilities that a caller computed itself (the negotiation metrics use it).
+//!
 //! Utilities are compared through [`impasse_core::tie_key`]: values equal at `1e-9` are ties.
 //! Results are the same for the same input on any number of threads.
 
@@ -27,10 +30,12 @@ pub mod prepared;
 pub mod proposals;
 pub mod ripeness;
 pub mod solutions;
+pub mod tabulated;
 
 pub use analyze::{analyze, pareto_frontier};
 pub use clash::{ClashReport, ConstraintKind, ConstraintRef};
 pub use ripeness::Ripeness;
+pub use tabulated::{TabulatedFrontier, tabulated_frontier};
 
 /// Limits and options of an analysis.
 #[derive(Clone, Debug)]
