@@ -65,9 +65,10 @@ impl Default for AnalysisConfig {
 #[derive(Clone, PartialEq, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AnalysisError {
-    /// The outcome space is above the configured limit.
+    /// The outcome space is above the configured limit ([`AnalysisConfig::max_outcomes`]). The
+    /// message names the model's limit; front ends add how their users set it.
     #[error(
-        "the outcome space has {outcomes:.3e} packages ({classes:.3e} after merging interchangeable values), above the limit of {limit} for exact analysis; raise it with --max-outcomes or coarsen the issues"
+        "the outcome space has {outcomes:.3e} packages ({classes:.3e} after merging interchangeable values), above the outcome limit for exact analysis (max_outcomes = {limit}); raise the limit or coarsen the issues"
     )]
     TooLarge {
         /// Packages in the scenario's space.

@@ -17,6 +17,7 @@ pub(crate) fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     };
     let config = AnalysisConfig { max_outcomes: args.max_outcomes, ..AnalysisConfig::default() };
     let analysis = super::with_threads(args.threads, || analyze(&scenario, &config))?
+        .map_err(super::analysis_error)
         .with_context(|| format!("cannot analyse {}", args.path.display()))?;
     if let Some(path) = &args.plot {
         let options = impasse_plot::SpaceOptions::default();

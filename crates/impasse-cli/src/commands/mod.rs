@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use impasse_analysis::AnalysisError;
 use impasse_core::Scenario;
 use impasse_format::Override;
 
@@ -42,6 +43,17 @@ pub(crate) fn with_threads<T: Send>(
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
             Ok(pool.install(work))
         }
+    }
+}
+
+/// An analysis error as the CLI reports it: the library speaks of the model's outcome limit
+/// (`max_outcomes`), the CLI adds the flag that sets it.
+pub(crate) fn analysis_error(err: AnalysisError) -> anyhow::Error {
+    match err {
+        AnalysisError::TooLarge { .. } => {
+            anyhow::anyhow!("{err}; set the limit with --max-outcomes")
+        }
+        err => err.into(),
     }
 }
 
