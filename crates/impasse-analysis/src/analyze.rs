@@ -145,7 +145,7 @@ fn run_pass(
 /// Computes `leaf` for every chunk in `lo..hi` and merges the results pairwise in a balanced tree,
 /// in parallel. Balanced, so that large results (frontiers) are merged `O(log n)` times rather than
 /// once per chunk; `None` for an empty range.
-fn tree_reduce<T: Send>(
+pub(crate) fn tree_reduce<T: Send>(
     lo: u64,
     hi: u64,
     leaf: &(impl Fn(u64) -> T + Sync),

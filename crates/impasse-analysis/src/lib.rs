@@ -14,6 +14,9 @@
 //! - ripeness: where the balance of power and each party's conflict cost must lie for a zone to
 //!   exist, the smallest shift that opens one, and the commitment-problem check.
 //!
+//! [`tabulated_frontier`] applies the same frontier, tie rule and Nash solution to a table of
+//! utilities that a caller computed itself (the negotiation metrics use it).
+//!
 //! Utilities are compared through [`impasse_core::tie_key`]: values equal at `1e-9` are ties.
 //! Results are the same for the same input on any number of threads.
 
@@ -27,10 +30,12 @@ pub mod prepared;
 pub mod proposals;
 pub mod ripeness;
 pub mod solutions;
+pub mod tabulated;
 
 pub use analyze::{analyze, pareto_frontier};
 pub use clash::{ClashReport, ConstraintKind, ConstraintRef};
 pub use ripeness::Ripeness;
+pub use tabulated::{TabulatedFrontier, tabulated_frontier};
 
 /// Limits and options of an analysis.
 #[derive(Clone, Debug)]
@@ -60,9 +65,10 @@ impl Default for AnalysisConfig {
 #[derive(Clone, PartialEq, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AnalysisError {
-    /// The outcome space is above the configured limit.
+    /// The outcome space is above the configured limit ([`AnalysisConfig::max_outcomes`]). The
+    /// message names the model's limit; front ends add how their users set it.
     #[error(
-        "the outcome space has {outcomes:.3e} packages ({classes:.3e} after merging interchangeable values), above the limit of {limit} for exact analysis; raise it with --max-outcomes or coarsen the issues"
+        "the outcome space has {outcomes:.3e} packages ({classes:.3e} after merging interchangeable values), above the outcome limit for exact analysis (max_outcomes = {limit}); raise the limit or coarsen the issues"
     )]
     TooLarge {
         /// Packages in the scenario's space.

@@ -30,7 +30,7 @@ use impasse_core::{CrossingCost, Reservation, TIE_RESOLUTION, tie_key};
 
 use crate::AnalysisConfig;
 use crate::clash::{self, ConstraintRef, falls_short, key_floor};
-use crate::prepared::Prepared;
+use crate::prepared::{CHUNK, Prepared};
 
 mod search;
 #[cfg(test)]
@@ -273,6 +273,130 @@ pub fn ripeness(prepared: &Prepared, config: &AnalysisConfig) -> Option<Ripeness
         commitment,
         notes,
     })
+}
+
+/// The size of the zone of agreement at each balance of power in `balances` (the probability that
+/// side A prevails), every cost of conflict at today's value: the number of packages that cross no
+/// absolute red line, meet every precondition and that every party accepts, with each
+/// conflict-derived reservation value taken at that balance. `None` without a conflict model.
+///
+/// This is the one home of the "zone by balance" curve (drawn by `impasse-plot`, served by
+/// `impasse-server`). Acceptance is the zone's test to the last bit:
+/// `tie_key(u_i − penalties) >= tie_key(W_i(b))`, with `W_i` computed as
+/// [`impasse_core::Scenario::reservation_at`] does; at today's balance the size is the analysed
+/// zone's, and it is positive exactly on [`Ripeness::balance_intervals`]. Each package's balances
+/// are estimated as an interval first; balances within the estimate's error bound of its ends are
+/// tested exactly, so the cost is about one pass over the class outcomes plus a few exact tests per
+/// package. The result does not depend on the number of threads; `balances` may come in any order.
+pub fn zone_by_balance(prepared: &Prepared, balances: &[f64]) -> Option<Vec<u128>> {
+    let scenario = prepared.scenario;
+    scenario.conflict()?;
+    let today = scenario.balance()?;
+    let model = Model::new(prepared, today);
+    // Balances in increasing order, with their positions in `balances`.
+    let mut order: Vec<usize> = (0..balances.len()).collect();
+    order.sort_by(|&x, &y| balances[x].total_cmp(&balances[y]));
+    let sorted: Vec<f64> = order.iter().map(|&idx| balances[idx]).collect();
+    let size = prepared.size();
+    let chunk_counts = |chunk: u64| {
+        // `diff[i]` adds to every sorted balance from `i` on (wrapping, exact once summed).
+        let mut diff = vec![0u128; sorted.len() + 1];
+        let mut values = vec![0.0f64; model.parties.len()];
+        let mut outcomes = prepared.space.range(chunk * CHUNK, ((chunk + 1) * CHUNK).min(size));
+        while let Some((_, outcome)) = outcomes.next_outcome() {
+            count_package(prepared, &model, outcome, &sorted, &mut values, &mut diff);
+        }
+        diff
+    };
+    let diff = crate::analyze::tree_reduce(0, size.div_ceil(CHUNK), &chunk_counts, &|a, b| {
+        a.into_iter().zip(b).map(|(x, y)| x.wrapping_add(y)).collect::<Vec<u128>>()
+    })
+    .unwrap_or_else(|| vec![0; sorted.len() + 1]);
+    let mut counts = vec![0u128; balances.len()];
+    let mut total = 0u128;
+    for (position, &idx) in order.iter().enumerate() {
+        total = total.wrapping_add(diff[position]);
+        counts[idx] = total;
+    }
+    Some(counts)
+}
+
+/// Adds one class outcome's weight to `diff` at the sorted balances at which it is in the zone.
+fn count_package(
+    prepared: &Prepared,
+    model: &Model,
+    outcome: &[u32],
+    sorted: &[f64],
+    values: &mut [f64],
+    diff: &mut [u128],
+) {
+    if model.absolute.iter().any(|&line| !prepared.red_lines[line].eval(outcome))
+        || prepared.preconditions.iter().any(|pre| !pre.eval(outcome))
+    {
+        return;
+    }
+    // The real-number interval of balances at which every conflict-derived party accepts, and how
+    // far the exact ends can lie from it; `margin` is infinite when some party's cannot be
+    // estimated (a war value that hardly moves with the balance).
+    let (mut low, mut high, mut margin) = (f64::NEG_INFINITY, f64::INFINITY, 0.0f64);
+    for (party, party_model) in model.parties.iter().enumerate() {
+        let mut penalty = 0.0;
+        for &(line, amount) in &party_model.finite {
+            if !prepared.red_lines[line].eval(outcome) {
+                penalty += amount;
+            }
+        }
+        let value = prepared.utilities[party].eval(outcome) - penalty;
+        values[party] = value;
+        if !party_model.conflict {
+            if falls_short(value, party_model.today_floor) {
+                return;
+            }
+            continue;
+        }
+        let slope = party_model.victory_a - party_model.victory_b;
+        let bound = (value - (party_model.victory_b - party_model.cost)) / slope;
+        let error = (party_model.slack + 1e-12 * value.abs()) / slope.abs() + 1e-12 * bound.abs();
+        if !(bound.is_finite() && error.is_finite() && error < 1e-3) {
+            margin = f64::INFINITY;
+            continue;
+        }
+        if slope > 0.0 {
+            high = high.min(bound);
+        } else {
+            low = low.max(bound);
+        }
+        margin = margin.max(error);
+    }
+    let weight = prepared.weight(outcome);
+    let accepts = |balance: f64| {
+        model.parties.iter().zip(values.iter()).all(|(party, &value)| {
+            !party.conflict
+                || tie_key(war(party.victory_a, party.victory_b, balance, party.cost))
+                    <= tie_key(value)
+        })
+    };
+    // Balances in `[first, last)` may be in the zone; those in `[sure_first, sure_last)` are.
+    let first = sorted.partition_point(|&b| b < low - margin);
+    let last = sorted.partition_point(|&b| b <= high + margin);
+    let (sure_first, sure_last) = if margin.is_finite() {
+        (
+            sorted.partition_point(|&b| b < low + margin).max(first),
+            sorted.partition_point(|&b| b <= high - margin).min(last),
+        )
+    } else {
+        (first, first)
+    };
+    if sure_first < sure_last {
+        diff[sure_first] = diff[sure_first].wrapping_add(weight);
+        diff[sure_last] = diff[sure_last].wrapping_sub(weight);
+    }
+    for position in (first..last.max(first)).filter(|&p| p < sure_first || p >= sure_last) {
+        if accepts(sorted[position]) {
+            diff[position] = diff[position].wrapping_add(weight);
+            diff[position + 1] = diff[position + 1].wrapping_sub(weight);
+        }
+    }
 }
 
 /// A party's war value, computed exactly as [`impasse_core::Scenario::war_value`] does.

@@ -156,7 +156,10 @@ fn bad_overrides_and_missing_files_exit_2() {
 fn huge_spaces_are_refused_clearly() {
     let output = impasse(&["analyze", SEED, "--max-outcomes", "100"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("above the limit"));
+    // The library names the model's limit; the CLI adds its flag.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("above the outcome limit for exact analysis (max_outcomes = 100)"));
+    assert!(stderr.contains("set the limit with --max-outcomes"), "{stderr}");
 }
 
 const HOLDERS: &str = "red-line-holder,red-line-holder,red-line-holder,red-line-holder,red-line-holder,red-line-holder";

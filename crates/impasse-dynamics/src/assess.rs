@@ -100,7 +100,8 @@ impl Models {
     }
 }
 
-const NOT_REQUESTED: &str = "not requested (--model)";
+/// Why a model that was not selected did not run (front ends may add how their users select it).
+const NOT_REQUESTED: &str = "not requested (not among the selected models)";
 
 /// A model that ran, or why it did not.
 #[derive(Clone, PartialEq, Debug)]

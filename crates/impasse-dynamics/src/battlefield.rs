@@ -220,6 +220,85 @@ pub(crate) fn ruin_closed_form(n: u32, k: u32, q: f64) -> f64 {
     }
 }
 
+/// One battle of the gambler's-ruin front, applied to a distribution of the front over
+/// `{0, …, N}` (`mass.len() = N + 1`, nothing at the ends): the mass at each interior front moves up
+/// with probability `q` (B advances) and down otherwise.
+///
+/// This is the one propagation step of the crate: [`LearningWar::exact`], the way-out war's exact
+/// path, its finite-window outlooks and the two-type learning's first passage all use it.
+pub(crate) struct Battle {
+    /// The distribution after the battle, the absorbed mass removed from both ends.
+    pub(crate) mass: Vec<f64>,
+    /// The mass absorbed at 0 (A prevails) in this battle.
+    pub(crate) decided_a: f64,
+    /// The mass absorbed at `N` (B prevails) in this battle.
+    pub(crate) decided_b: f64,
+}
+
+/// Fights one battle over the distribution `mass` of the front; see [`Battle`].
+pub(crate) fn battle(mass: &[f64], q: f64) -> Battle {
+    let n = mass.len() - 1;
+    let mut next = vec![0.0; n + 1];
+    for j in 1..n {
+        next[j + 1] += mass[j] * q;
+        next[j - 1] += mass[j] * (1.0 - q);
+    }
+    let (decided_a, decided_b) = (next[0], next[n]);
+    next[0] = 0.0;
+    next[n] = 0.0;
+    Battle { mass: next, decided_a, decided_b }
+}
+
+/// The exact distribution of how a war on the gambler's-ruin front ends when it settles at the
+/// interior states where `settles(t, j)` holds: the front starts at `k` on `{0, …, n}`, B advances
+/// with probability `q`, and before each battle `t = 0 … horizon` the mass at every settling state
+/// is removed. Returns the path and every settling state reached with positive probability,
+/// `(t, j, probability)`, in order. `O(n · horizon)`.
+pub(crate) fn settling_path(
+    n: u32,
+    k: u32,
+    q: f64,
+    horizon: u32,
+    mut settles: impl FnMut(u32, u32) -> bool,
+) -> (ExactPath, Vec<(u32, u32, f64)>) {
+    let n = n as usize;
+    let mut mass = vec![0.0; n + 1];
+    mass[k as usize] = 1.0;
+    let mut path = ExactPath {
+        settled: 0.0,
+        decided_a: 0.0,
+        decided_b: 0.0,
+        ongoing: 0.0,
+        settled_at: vec![0.0; horizon as usize + 1],
+        expected_rounds: 0.0,
+    };
+    let mut settlements = Vec::new();
+    for t in 0..=horizon {
+        for (j, m) in mass.iter_mut().enumerate().take(n).skip(1) {
+            if *m > 0.0 && settles(t, j as u32) {
+                path.settled += *m;
+                path.settled_at[t as usize] += *m;
+                path.expected_rounds += *m * f64::from(t);
+                settlements.push((t, j as u32, *m));
+                *m = 0.0;
+            }
+        }
+        if t == horizon {
+            let left: f64 = mass.iter().sum();
+            path.ongoing = left;
+            path.expected_rounds += left * f64::from(t);
+            break;
+        }
+        let next = battle(&mass, q);
+        let step = f64::from(t + 1);
+        path.decided_a += next.decided_a;
+        path.decided_b += next.decided_b;
+        path.expected_rounds += (next.decided_a + next.decided_b) * step;
+        mass = next.mass;
+    }
+    (path, settlements)
+}
+
 /// Solves `x_i − q x_{i+1} − (1 − q) x_{i−1} = d_i` for `i = 1 … m` with `x_0 = x_{m+1} = 0`
 /// (Thomas algorithm; the pivots stay positive for `q ∈ [0, 1]`).
 fn tridiagonal(q: f64, d: &[f64]) -> Vec<f64> {
@@ -603,51 +682,49 @@ impl LearningWar {
     /// front battle by battle (after `t` battles from `k`, a front at `j` means `(t + j − k)/2`
     /// wins), removing the mass that settles or is absorbed. `O(N · horizon)`.
     pub fn exact(&self) -> ExactPath {
-        let (n, k0, q) =
-            (self.battlefield.n as usize, self.battlefield.k as usize, self.battlefield.q);
-        let mut mass = vec![0.0; n + 1];
-        mass[k0] = 1.0;
-        let mut path = ExactPath {
-            settled: 0.0,
-            decided_a: 0.0,
-            decided_b: 0.0,
-            ongoing: 0.0,
-            settled_at: vec![0.0; self.horizon as usize + 1],
-            expected_rounds: 0.0,
-        };
-        for t in 0..=self.horizon as usize {
-            for (j, m) in mass.iter_mut().enumerate().take(n).skip(1) {
-                if *m == 0.0 {
-                    continue;
-                }
-                let wins = (t + j - k0) / 2;
-                let losses = t - wins;
-                if self.rule.settles(wins as u32, losses as u32) {
-                    path.settled += *m;
-                    path.settled_at[t] += *m;
-                    path.expected_rounds += *m * t as f64;
-                    *m = 0.0;
-                }
+        let (n, k) = (self.battlefield.n, self.battlefield.k);
+        settling_path(n, k, self.battlefield.q, self.horizon, |t, j| {
+            // After `t` battles from `k`, a front at `j` means `(t + j − k)/2` wins.
+            let wins = (t + j - k) / 2;
+            self.rule.settles(wins, t - wins)
+        })
+        .0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn battles_fought_to_the_end_give_the_ruin_probability_and_duration() {
+        for (n, k, q) in [(6u32, 3u32, 0.5), (10, 2, 0.3), (7, 5, 0.8), (4, 1, 0.0), (5, 4, 1.0)] {
+            let field = Battlefield::new(n, k, q).unwrap();
+            let mut mass = vec![0.0; n as usize + 1];
+            mass[k as usize] = 1.0;
+            let (mut b_wins, mut battles) = (0.0, 0.0);
+            for t in 1..=5000 {
+                let next = battle(&mass, q);
+                b_wins += next.decided_b;
+                battles += f64::from(t) * (next.decided_a + next.decided_b);
+                mass = next.mass;
             }
-            if t == self.horizon as usize {
-                let left: f64 = mass.iter().sum();
-                path.ongoing = left;
-                path.expected_rounds += left * t as f64;
-                break;
-            }
-            let mut next = vec![0.0; n + 1];
-            for j in 1..n {
-                next[j + 1] += mass[j] * q;
-                next[j - 1] += mass[j] * (1.0 - q);
-            }
-            let step = (t + 1) as f64;
-            path.decided_a += next[0];
-            path.decided_b += next[n];
-            path.expected_rounds += (next[0] + next[n]) * step;
-            next[0] = 0.0;
-            next[n] = 0.0;
-            mass = next;
+            assert!(mass.iter().sum::<f64>() < 1e-12);
+            assert!((b_wins - ruin_closed_form(n, k, q)).abs() < 1e-12, "{n} {k} {q}");
+            assert!((battles - field.closed_form_expected_battles()).abs() < 1e-9, "{n} {k} {q}");
         }
-        path
+    }
+
+    #[test]
+    fn a_path_that_never_settles_is_absorbed_or_ongoing() {
+        let (path, settlements) = settling_path(6, 3, 0.4, 20, |_, _| false);
+        assert!(settlements.is_empty());
+        assert_eq!(path.settled, 0.0);
+        let total = path.decided_a + path.decided_b + path.ongoing;
+        assert!((total - 1.0).abs() < 1e-12);
+        // Settling everywhere settles everything at once.
+        let (path, settlements) = settling_path(6, 3, 0.4, 20, |_, _| true);
+        assert_eq!(settlements, vec![(0, 3, 1.0)]);
+        assert_eq!((path.settled, path.expected_rounds), (1.0, 0.0));
     }
 }

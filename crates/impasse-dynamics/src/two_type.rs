@@ -17,7 +17,7 @@
 //! This is Bayes' rule on a Markov chain: exact, and not an equilibrium of anything.
 
 use crate::ParamError;
-use crate::battlefield::{Battlefield, posterior_probability};
+use crate::battlefield::{Battle, Battlefield, battle, posterior_probability};
 
 /// A's learning about B's type on a battlefield.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -109,17 +109,11 @@ impl TwoTypeLearning {
         let mut mass = vec![0.0; n + 1];
         mass[k0] = 1.0;
         for t in 0..horizon as usize {
-            let mut next = vec![0.0; n + 1];
-            for j in 1..n {
-                next[j + 1] += mass[j] * q;
-                next[j - 1] += mass[j] * (1.0 - q);
-            }
+            let Battle { mass: mut next, decided_a, decided_b } = battle(&mass, q);
             let battles = (t + 1) as f64;
-            passage.decided_a += next[0];
-            passage.decided_b += next[n];
-            passage.expected_battles += (next[0] + next[n]) * battles;
-            next[0] = 0.0;
-            next[n] = 0.0;
+            passage.decided_a += decided_a;
+            passage.decided_b += decided_b;
+            passage.expected_battles += (decided_a + decided_b) * battles;
             for (j, m) in next.iter_mut().enumerate().take(n).skip(1) {
                 if *m == 0.0 {
                     continue;

@@ -57,7 +57,7 @@ use rand::Rng as _;
 use rayon::prelude::*;
 
 use crate::ParamError;
-use crate::battlefield::{Battlefield, Beta, ExactPath, ruin_closed_form};
+use crate::battlefield::{Battlefield, Beta, ExactPath, battle, ruin_closed_form, settling_path};
 use crate::mc::{self, End, Outcome, Summary};
 
 /// Quadrature nodes per perceived balance.
@@ -338,48 +338,8 @@ impl<'z, Z: WayOut> WayOutWar<'z, Z> {
 
     /// The exact distribution of the end, by propagating the front's distribution round by round.
     pub fn exact(&self) -> WayOutPath {
-        let (n, k0, q) =
-            (self.battlefield.n() as usize, self.battlefield.k() as usize, self.battlefield.q());
-        let mut mass = vec![0.0; n + 1];
-        mass[k0] = 1.0;
-        let mut path = ExactPath {
-            settled: 0.0,
-            decided_a: 0.0,
-            decided_b: 0.0,
-            ongoing: 0.0,
-            settled_at: vec![0.0; self.horizon as usize + 1],
-            expected_rounds: 0.0,
-        };
-        let mut settlements = Vec::new();
-        for t in 0..=self.horizon {
-            for (j, m) in mass.iter_mut().enumerate().take(n).skip(1) {
-                if *m > 0.0 && self.is_open(t, j as u32) {
-                    path.settled += *m;
-                    path.settled_at[t as usize] += *m;
-                    path.expected_rounds += *m * f64::from(t);
-                    settlements.push((t, j as u32, *m));
-                    *m = 0.0;
-                }
-            }
-            if t == self.horizon {
-                let left: f64 = mass.iter().sum();
-                path.ongoing = left;
-                path.expected_rounds += left * f64::from(t);
-                break;
-            }
-            let mut next = vec![0.0; n + 1];
-            for j in 1..n {
-                next[j + 1] += mass[j] * q;
-                next[j - 1] += mass[j] * (1.0 - q);
-            }
-            let step = f64::from(t + 1);
-            path.decided_a += next[0];
-            path.decided_b += next[n];
-            path.expected_rounds += (next[0] + next[n]) * step;
-            next[0] = 0.0;
-            next[n] = 0.0;
-            mass = next;
-        }
+        let (n, k, q) = (self.battlefield.n(), self.battlefield.k(), self.battlefield.q());
+        let (path, settlements) = settling_path(n, k, q, self.horizon, |t, j| self.is_open(t, j));
         WayOutPath { path, settlements }
     }
 
@@ -584,18 +544,12 @@ impl Window {
             out.rounds += alive;
             out.fighting += alive * (1.0 - delta) * d;
             d *= delta;
-            let mut next = vec![0.0; n + 1];
-            for i in 1..n {
-                next[i + 1] += mass[i] * q;
-                next[i - 1] += mass[i] * (1.0 - q);
-            }
-            out.a_wins += next[0];
-            out.b_wins += next[n];
-            out.a_discounted += next[0] * d;
-            out.b_discounted += next[n] * d;
-            next[0] = 0.0;
-            next[n] = 0.0;
-            mass = next;
+            let next = battle(&mass, q);
+            out.a_wins += next.decided_a;
+            out.b_wins += next.decided_b;
+            out.a_discounted += next.decided_a * d;
+            out.b_discounted += next.decided_b * d;
+            mass = next.mass;
         }
         out
     }

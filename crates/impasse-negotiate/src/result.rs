@@ -108,9 +108,14 @@ impl NegotiationResult {
 }
 
 /// Reference points of a setting for the metrics: the Pareto frontier and the Nash point.
+///
+/// Both come from [`impasse_analysis::tabulated_frontier`], so they follow the analysis's rules:
+/// utilities are compared through their tie keys ([`impasse_core::tie_key`]), outcomes tied for
+/// every party count once, and the Nash point breaks ties as the analysis's Nash solution does.
 #[derive(Clone, Debug)]
 pub struct Reference {
-    /// Utility vectors of the Pareto-efficient outcomes (distinct vectors only).
+    /// Utility vectors of the Pareto-efficient outcomes, one per tie group (the utilities of the
+    /// group's first outcome), by descending utility of party 0, then of the next parties.
     pub frontier: Vec<Vec<f64>>,
     /// The Nash bargaining solution over the outcomes every party can accept (utilities), with the
     /// reservation values as disagreement point; `None` when no outcome is acceptable to all.
@@ -120,54 +125,20 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// Computes the frontier and the Nash point of a setting (once per setting; linear in the
-    /// number of outcomes for two parties).
+    /// Computes the frontier and the Nash point of a setting (once per setting; `O(n log n)` in
+    /// the number of outcomes for two and three parties).
     pub fn new(setting: &Setting) -> Reference {
         let profiles = setting.profiles();
-        let n = setting.n_outcomes();
-        let utilities = |o: u32| -> Vec<f64> { profiles.iter().map(|p| p.utility(o)).collect() };
-        // Outcomes by descending utility of party 0, then of the others.
-        let mut order: Vec<u32> = (0..n).collect();
-        order.sort_by(|&a, &b| {
-            for p in profiles {
-                let c = p.utility(b).total_cmp(&p.utility(a));
-                if c.is_ne() {
-                    return c;
-                }
-            }
-            a.cmp(&b)
-        });
-        let mut frontier: Vec<Vec<f64>> = Vec::new();
-        for &o in &order {
-            let u = utilities(o);
-            let dominated = if u.len() == 2 {
-                // Sorted by u0 descending: only a higher u1 than every earlier point is efficient
-                // (the last point has the highest u1 so far).
-                frontier.last().is_some_and(|f: &Vec<f64>| f[1] >= u[1] && *f != u)
-            } else {
-                frontier.iter().any(|f: &Vec<f64>| {
-                    f.iter().zip(&u).all(|(a, b)| a >= b) && f.iter().zip(&u).any(|(a, b)| a > b)
-                })
-            };
-            let duplicate = frontier.last().is_some_and(|f| *f == u);
-            if !dominated && !duplicate {
-                frontier.push(u);
-            }
-        }
-        let mut nash: Option<(f64, u32)> = None;
-        for o in 0..n {
-            if !profiles.iter().all(|p| p.is_acceptable(o)) {
-                continue;
-            }
-            let product: f64 = profiles.iter().map(|p| p.utility(o) - p.reserved()).product();
-            if nash.is_none_or(|(best, _)| product > best) {
-                nash = Some((product, o));
-            }
-        }
+        let tables: Vec<&[f64]> = profiles.iter().map(|p| p.utilities()).collect();
+        let forbidden = |o: usize| profiles.iter().any(|p| p.is_forbidden(o as u32));
+        let tabulated =
+            impasse_analysis::tabulated_frontier(&tables, &setting.reservation(), &forbidden);
+        // Outcomes are `u32` in a setting (at most `MAX_NEGOTIATION_OUTCOMES` of them).
+        let outcome = |o: usize| o as u32;
         Reference {
-            frontier,
-            nash: nash.map(|(_, o)| utilities(o)),
-            nash_outcome: nash.map(|(_, o)| o),
+            frontier: tabulated.frontier.iter().map(|&o| setting.utilities(outcome(o))).collect(),
+            nash: tabulated.nash.map(|o| setting.utilities(outcome(o))),
+            nash_outcome: tabulated.nash.map(outcome),
         }
     }
 

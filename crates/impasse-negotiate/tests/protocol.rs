@@ -2,10 +2,14 @@
 
 use std::sync::Arc;
 
+use impasse_analysis::solutions::RELATIVE_TOLERANCE;
+use impasse_analysis::{AnalysisConfig, analyze};
+use impasse_core::tie_key;
 use impasse_core::{
     CrossingCost, Expr, Issue, IssueKind, Party, RedLine, Reservation, Scenario, ScenarioParts,
     Utility, ValueSet,
 };
+use impasse_negotiate::Profile;
 use impasse_negotiate::tournament::{Entry, Protocol, Tournament};
 use impasse_negotiate::{
     Agent, AgentSpec, EndReason, MediatedConfig, Reference, Response, SaoConfig, Setting, State,
@@ -176,20 +180,49 @@ fn mediated_agreements_respect_red_lines_and_are_deterministic() {
     }
 }
 
-fn brute_frontier(utils: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    let n = utils[0].len();
-    let vec_of = |o: usize| utils.iter().map(|u| u[o]).collect::<Vec<f64>>();
-    let mut out: Vec<Vec<f64>> = (0..n)
-        .map(vec_of)
-        .filter(|u| {
-            !(0..n).map(vec_of).any(|v| {
-                v.iter().zip(u).all(|(a, b)| a >= b) && v.iter().zip(u).any(|(a, b)| a > b)
-            })
+/// Brute force under the analysis's tie rule: the tie-key vectors of the efficient outcomes
+/// (distinct, descending), and the Nash outcome: the acceptable outcome (no party forbids it, every
+/// key at least the reservation key) with the largest product of key gains, ties (within the
+/// analysis's relative tolerance) to the lexicographically largest keys, then the lowest outcome.
+fn brute_reference(setting: &Setting) -> (Vec<Vec<i64>>, Option<u32>) {
+    let profiles = setting.profiles();
+    let n = setting.n_outcomes();
+    let keys = |o: u32| profiles.iter().map(|p| tie_key(p.utility(o))).collect::<Vec<i64>>();
+    let dominates = |a: &[i64], b: &[i64]| {
+        a.iter().zip(b).all(|(x, y)| x >= y) && a.iter().zip(b).any(|(x, y)| x > y)
+    };
+    let mut frontier: Vec<Vec<i64>> =
+        (0..n).map(keys).filter(|u| !(0..n).map(keys).any(|v| dominates(&v, u))).collect();
+    frontier.sort_by(|a, b| b.cmp(a));
+    frontier.dedup();
+    let floors: Vec<i64> = profiles.iter().map(|p| tie_key(p.reserved())).collect();
+    let acceptable: Vec<u32> = (0..n)
+        .filter(|&o| {
+            profiles.iter().all(|p| !p.is_forbidden(o))
+                && keys(o).iter().zip(&floors).all(|(k, f)| k >= f)
         })
         .collect();
-    out.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    out.dedup();
-    out
+    let product = |o: u32| -> f64 {
+        keys(o).iter().zip(&floors).map(|(&k, &f)| (i128::from(k) - i128::from(f)) as f64).product()
+    };
+    let best = acceptable.iter().map(|&o| product(o)).fold(f64::NEG_INFINITY, f64::max);
+    let nash = acceptable
+        .iter()
+        .copied()
+        .filter(|&o| product(o) >= best - RELATIVE_TOLERANCE * best.abs())
+        .min_by(|&a, &b| keys(b).cmp(&keys(a)).then(a.cmp(&b)));
+    (frontier, nash)
+}
+
+#[track_caller]
+fn check_reference(setting: &Setting) {
+    let reference = Reference::new(setting);
+    let ours: Vec<Vec<i64>> =
+        reference.frontier.iter().map(|u| u.iter().map(|&x| tie_key(x)).collect()).collect();
+    let (frontier, nash) = brute_reference(setting);
+    assert_eq!(ours, frontier);
+    assert_eq!(reference.nash_outcome, nash);
+    assert_eq!(reference.nash, nash.map(|o| setting.utilities(o)));
 }
 
 proptest! {
@@ -197,6 +230,7 @@ proptest! {
     fn reference_frontier_and_nash_match_brute_force(
         parties in 2usize..4,
         radices in proptest::collection::vec(1u32..5, 1..4),
+        red_line in any::<bool>(),
         seed in any::<u64>(),
     ) {
         let mut state = seed;
@@ -211,21 +245,77 @@ proptest! {
             let values = radices.iter().map(|&r| (0..r).map(|_| next()).collect()).collect();
             party(&format!("p{p}"), vec![1.0; radices.len()], values, next())
         }).collect();
-        let scenario = Arc::new(Scenario::new(ScenarioParts { name: "p".into(), issues, parties: ps, ..ScenarioParts::default() }).unwrap());
+        // Party 1 never accepts the first issue's first value.
+        let red_lines = if red_line && radices[0] > 1 {
+            vec![RedLine {
+                id: "line".into(),
+                party: 1,
+                description: String::new(),
+                source: String::new(),
+                requires: Expr::Atom { issue: 0, allowed: ValueSet::from_indices(radices[0], 1..radices[0]) },
+                cost: CrossingCost::Absolute,
+            }]
+        } else {
+            Vec::new()
+        };
+        let scenario = Arc::new(Scenario::new(ScenarioParts { name: "p".into(), issues, parties: ps, red_lines, ..ScenarioParts::default() }).unwrap());
+        let setting = Setting::from_scenario(scenario).unwrap();
+        check_reference(&setting);
+    }
+}
+
+#[test]
+fn reference_ties_follow_the_tie_key_rule() {
+    // Outcomes 0 and 1 have utilities equal at the tie resolution (0.3 against 0.1 + 0.2): one
+    // frontier point, and a Nash tie that goes to the first outcome. Raw float comparisons list
+    // them as two points and pick outcome 1 for Nash (its product is larger in the last bit).
+    let profile = |utils: Vec<f64>| Profile::new(utils, 0.0, Vec::new()).unwrap();
+    let issues = vec![Issue::new("x", "x", IssueKind::Integer { min: 0, max: 3 })];
+    let parties =
+        (0..2).map(|p| party(&format!("p{p}"), vec![1.0], vec![vec![0.0; 4]], 0.0)).collect();
+    let scenario = Arc::new(
+        Scenario::new(ScenarioParts {
+            name: "ties".into(),
+            issues,
+            parties,
+            ..ScenarioParts::default()
+        })
+        .unwrap(),
+    );
+    let setting = Setting::with_profiles(
+        scenario,
+        vec![profile(vec![0.3, 0.1 + 0.2, 0.5, 0.2]), profile(vec![0.5, 0.5, 0.2, 0.5])],
+    )
+    .unwrap();
+    let reference = Reference::new(&setting);
+    assert_eq!(reference.frontier, vec![vec![0.5, 0.2], vec![0.3, 0.5]]);
+    assert_eq!(reference.nash_outcome, Some(0));
+    check_reference(&setting);
+    // The distances use the tie group's first outcome.
+    assert!(reference.distance_to_pareto(&[0.1 + 0.2, 0.5]) < 1e-15);
+}
+
+#[test]
+fn reference_agrees_with_the_analysis() {
+    // Without finite red lines the setting's utilities are the analysis's: the reference frontier
+    // is the analysis's whole-space frontier (tie groups once each) and its Nash point the
+    // analysis's Nash solution.
+    for (parties, red_line) in [(2, false), (2, true), (3, false), (3, true)] {
+        let scenario = scenario(parties, red_line);
+        let analysis = analyze(&scenario, &AnalysisConfig::default()).unwrap();
         let setting = Setting::from_scenario(scenario).unwrap();
         let reference = Reference::new(&setting);
-        let utils: Vec<Vec<f64>> = setting.profiles().iter().map(|p| p.utilities().to_vec()).collect();
-        let mut ours = reference.frontier.clone();
-        ours.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        prop_assert_eq!(ours, brute_frontier(&utils));
-        // Nash: the largest product of gains over outcomes acceptable to all.
-        let n = utils[0].len();
-        let best = (0..n)
-            .filter(|&o| setting.profiles().iter().all(|p| p.is_acceptable(o as u32)))
-            .map(|o| setting.profiles().iter().map(|p| p.utility(o as u32) - p.reserved()).product::<f64>())
-            .fold(None, |acc: Option<f64>, x| Some(acc.map_or(x, |a| a.max(x))));
-        let got = reference.nash.as_ref().map(|u| u.iter().zip(setting.profiles()).map(|(u, p)| u - p.reserved()).product::<f64>());
-        prop_assert_eq!(got, best);
+        let keys = |u: &[f64]| u.iter().map(|&x| tie_key(x)).collect::<Vec<i64>>();
+        let mut expected: Vec<Vec<i64>> =
+            analysis.frontier.iter().map(|p| keys(&p.utilities)).collect();
+        expected.dedup();
+        let ours: Vec<Vec<i64>> = reference.frontier.iter().map(|u| keys(u)).collect();
+        assert_eq!(ours, expected, "{parties} parties, red line {red_line}");
+        assert_eq!(
+            reference.nash.as_deref().map(keys),
+            analysis.solutions.nash.as_ref().map(|p| keys(&p.net_utilities)),
+            "{parties} parties, red line {red_line}"
+        );
     }
 }
 

@@ -2,7 +2,7 @@
 //! party's cost of conflict.
 
 use impasse_analysis::prepared::Prepared;
-use impasse_analysis::ripeness::{CostLever, Lever, Ripeness};
+use impasse_analysis::ripeness::{CostLever, Lever, Ripeness, zone_by_balance};
 use impasse_analysis::{Analysis, AnalysisConfig};
 use impasse_core::{Reservation, Scenario};
 
@@ -31,8 +31,9 @@ const TODAY: u32 = 0x333333;
 enum PartyModel {
     /// A fixed reservation value.
     Fixed(f64),
-    /// `W = b·u(victory_a) + (1 − b)·u(victory_b) − c`.
-    War { victory_a: f64, victory_b: f64, cost: f64 },
+    /// `W = b·u(victory_a) + (1 − b)·u(victory_b) − c`: the utilities of the two victories (the
+    /// cost is the lever's variable).
+    War { victory_a: f64, victory_b: f64 },
 }
 
 /// Zone sizes on the balance grid and, per cost lever, on the cost grid.
@@ -41,6 +42,8 @@ struct Curves {
     costs: Vec<Vec<u128>>,
 }
 
+/// The balance curve is [`impasse_analysis::ripeness::zone_by_balance`] on the grid; the cost
+/// curves are streamed here.
 fn curves(
     prepared: &Prepared<'_>,
     models: &[PartyModel],
@@ -49,56 +52,20 @@ fn curves(
     levers: &[usize],
     cost_max: f64,
 ) -> Curves {
+    let grid: Vec<f64> = (0..=BALANCE_STEPS).map(|k| k as f64 / BALANCE_STEPS as f64).collect();
+    let balance = zone_by_balance(prepared, &grid).unwrap_or_else(|| vec![0; BALANCE_STEPS + 1]);
     let evaluator = Evaluator::new(prepared);
     let n = models.len();
-    let init = || {
-        (
-            vec![0i128; BALANCE_STEPS + 2],
-            vec![vec![0i128; COST_STEPS + 2]; levers.len()],
-            Vec::with_capacity(n),
-        )
-    };
-    let (balance_diff, cost_diffs, _) = scan(
+    let init = || (vec![vec![0i128; COST_STEPS + 2]; levers.len()], Vec::with_capacity(n));
+    let (cost_diffs, _) = scan(
         prepared,
         init,
-        |(balance_diff, cost_diffs, net), outcome| {
+        |(cost_diffs, net), outcome| {
             if !evaluator.hard_feasible(outcome) {
                 return;
             }
             evaluator.net(outcome, net);
             let weight = evaluator.weight(outcome) as i128;
-            // The balances at which every party accepts the package: an interval.
-            let (mut lo, mut hi) = (0.0f64, 1.0f64);
-            for (model, &value) in models.iter().zip(net.iter()) {
-                match *model {
-                    PartyModel::Fixed(r) => {
-                        if !accepts(value, r) {
-                            hi = -1.0;
-                        }
-                    }
-                    PartyModel::War { victory_a, victory_b, cost } => {
-                        let rhs = value - victory_b + cost + TOLERANCE;
-                        let d = victory_a - victory_b;
-                        if d.abs() < 1e-12 {
-                            if rhs < 0.0 {
-                                hi = -1.0;
-                            }
-                        } else if d > 0.0 {
-                            hi = hi.min(rhs / d);
-                        } else {
-                            lo = lo.max(rhs / d);
-                        }
-                    }
-                }
-            }
-            if lo <= hi {
-                let first = (lo * BALANCE_STEPS as f64).ceil().max(0.0) as usize;
-                let last = (hi * BALANCE_STEPS as f64).floor().min(BALANCE_STEPS as f64) as usize;
-                if first <= last {
-                    balance_diff[first] += weight;
-                    balance_diff[last + 1] -= weight;
-                }
-            }
             // Each lever: the package counts from the smallest cost at which its party accepts
             // it, when every other party accepts it today.
             for (l, &party) in levers.iter().enumerate() {
@@ -111,7 +78,7 @@ fn curves(
                     continue;
                 }
                 let threshold = match models[party] {
-                    PartyModel::War { victory_a, victory_b, .. } => {
+                    PartyModel::War { victory_a, victory_b } => {
                         let war = balance_today * victory_a + (1.0 - balance_today) * victory_b;
                         (war - net[party] - TOLERANCE).max(0.0)
                     }
@@ -129,16 +96,13 @@ fn curves(
                 }
             }
         },
-        |(mut a, mut b, net), (c, d, _)| {
-            for (x, y) in a.iter_mut().zip(c) {
-                *x += y;
-            }
+        |(mut b, net), (d, _)| {
             for (xs, ys) in b.iter_mut().zip(d) {
                 for (x, y) in xs.iter_mut().zip(ys) {
                     *x += y;
                 }
             }
-            (a, b, net)
+            (b, net)
         },
     );
     let cumulate = |diff: &[i128], steps: usize| -> Vec<u128> {
@@ -151,10 +115,7 @@ fn curves(
             })
             .collect()
     };
-    Curves {
-        balance: cumulate(&balance_diff, BALANCE_STEPS),
-        costs: cost_diffs.iter().map(|diff| cumulate(diff, COST_STEPS)).collect(),
-    }
+    Curves { balance, costs: cost_diffs.iter().map(|diff| cumulate(diff, COST_STEPS)).collect() }
 }
 
 /// Draws ripeness: (a) the number of packages in the zone of agreement against the balance of
@@ -549,13 +510,11 @@ fn party_models(scenario: &Scenario, conflict: &impasse_core::ConflictModel) -> 
     scenario
         .parties()
         .iter()
-        .enumerate()
-        .map(|(p, party)| match party.reservation {
+        .map(|party| match party.reservation {
             Reservation::Value(v) => PartyModel::Fixed(v),
             Reservation::Conflict => PartyModel::War {
                 victory_a: party.utility.eval(&conflict.victory_a),
                 victory_b: party.utility.eval(&conflict.victory_b),
-                cost: scenario.conflict_cost(p),
             },
         })
         .collect()
@@ -566,6 +525,87 @@ mod tests {
     use impasse_analysis::analyze;
 
     use super::*;
+
+    /// The balance curve as this module computed it before `zone_by_balance` (a real-number
+    /// interval per package, widened by half a tie unit), kept as a second oracle.
+    fn previous_balance_curve(prepared: &Prepared<'_>, models: &[PartyModel]) -> Vec<u128> {
+        let scenario = prepared.scenario;
+        let costs: Vec<f64> =
+            (0..models.len()).map(|party| scenario.conflict_cost(party)).collect();
+        let evaluator = Evaluator::new(prepared);
+        let diff = scan(
+            prepared,
+            || (vec![0i128; BALANCE_STEPS + 2], Vec::new()),
+            |(diff, net), outcome| {
+                if !evaluator.hard_feasible(outcome) {
+                    return;
+                }
+                evaluator.net(outcome, net);
+                let (mut lo, mut hi) = (0.0f64, 1.0f64);
+                for (party, (model, &value)) in models.iter().zip(net.iter()).enumerate() {
+                    match *model {
+                        PartyModel::Fixed(r) => {
+                            if !accepts(value, r) {
+                                hi = -1.0;
+                            }
+                        }
+                        PartyModel::War { victory_a, victory_b } => {
+                            let rhs = value - victory_b + costs[party] + TOLERANCE;
+                            let d = victory_a - victory_b;
+                            if d.abs() < 1e-12 {
+                                if rhs < 0.0 {
+                                    hi = -1.0;
+                                }
+                            } else if d > 0.0 {
+                                hi = hi.min(rhs / d);
+                            } else {
+                                lo = lo.max(rhs / d);
+                            }
+                        }
+                    }
+                }
+                if lo <= hi {
+                    let first = (lo * BALANCE_STEPS as f64).ceil().max(0.0) as usize;
+                    let last =
+                        (hi * BALANCE_STEPS as f64).floor().min(BALANCE_STEPS as f64) as usize;
+                    if first <= last {
+                        let weight = evaluator.weight(outcome) as i128;
+                        diff[first] += weight;
+                        diff[last + 1] -= weight;
+                    }
+                }
+            },
+            |(mut a, net), (b, _)| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                (a, net)
+            },
+        )
+        .0;
+        let mut total = 0i128;
+        diff[..=BALANCE_STEPS]
+            .iter()
+            .map(|d| {
+                total += d;
+                total as u128
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_balance_curve_is_the_previous_one_on_the_shipped_scenarios() {
+        for name in ["negotiation-impasse-2023", "power-shift-ripeness"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../scenarios/{name}.toml"));
+            let scenario = impasse_format::load_path(&path, &[]).unwrap();
+            let prepared = Prepared::new(&scenario, &AnalysisConfig::default()).unwrap();
+            let models = party_models(&scenario, scenario.conflict().unwrap());
+            let curves = curves(&prepared, &models, &scenario.reservation_values(), 0.5, &[], 1.0);
+            assert_eq!(curves.balance, previous_balance_curve(&prepared, &models), "{name}");
+            assert!(curves.balance.iter().any(|&z| z > 0), "{name}: a zone somewhere");
+        }
+    }
 
     #[test]
     fn curves_agree_with_the_analysis() {

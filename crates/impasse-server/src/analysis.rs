@@ -1,9 +1,10 @@
 //! The analysis view's data: the report `impasse analyze --format json` prints, the points of the
-//! utility space for the plot, and the zone's size as a function of the balance of power.
+//! utility space for the plot, and the zone's size as a function of the balance of power (from
+//! [`impasse_analysis::ripeness::zone_by_balance`]).
 
-use impasse_analysis::perceived::PerceivedZone;
 use impasse_analysis::prepared::Prepared;
-use impasse_analysis::{Analysis, AnalysisConfig, Point, analyze};
+use impasse_analysis::ripeness::zone_by_balance;
+use impasse_analysis::{Analysis, AnalysisConfig, AnalysisError, Point, analyze};
 use impasse_core::{Scenario, tie_key};
 use impasse_report::AnalysisReport;
 use serde::Serialize;
@@ -183,30 +184,46 @@ fn plot(scenario: &Scenario, analysis: &Analysis) -> Plot {
     }
 }
 
-/// The zone's size at balances 0, 0.01, …, 1 (both sides perceiving the same balance, costs as
-/// today), from the perceived zone's rectangles: a package is in the zone at balance `b` when its
-/// rectangle holds `(b, b)`.
+/// The zone's size at balances 0, 0.01, …, 1, costs as today:
+/// [`impasse_analysis::ripeness::zone_by_balance`], the curve the ripeness plot draws.
 fn ripeness_curve(scenario: &Scenario, config: &AnalysisConfig) -> Result<Vec<CurvePoint>, String> {
     let prepared = Prepared::new(scenario, config).map_err(|e| e.to_string())?;
-    let zone = PerceivedZone::new(&prepared, config).map_err(|e| e.to_string())?;
-    let mut class = vec![0u32; prepared.space.n_issues()];
-    let weighted: Vec<(&impasse_analysis::perceived::Rectangle, u128)> = zone
-        .rectangles()
-        .iter()
-        .map(|rect| {
-            prepared.space.decode(rect.index, &mut class);
-            (rect, prepared.weight(&class))
-        })
-        .collect();
-    Ok((0..=CURVE_STEPS)
-        .map(|k| {
-            let balance = f64::from(k) / f64::from(CURVE_STEPS);
-            let zone_size = weighted
-                .iter()
-                .filter(|(rect, _)| rect.contains(balance, balance))
-                .map(|(_, w)| *w)
-                .sum();
-            CurvePoint { balance, zone_size }
-        })
+    let balances: Vec<f64> =
+        (0..=CURVE_STEPS).map(|k| f64::from(k) / f64::from(CURVE_STEPS)).collect();
+    let sizes = zone_by_balance(&prepared, &balances)
+        .ok_or_else(|| AnalysisError::NoConflict.to_string())?;
+    Ok(balances
+        .into_iter()
+        .zip(sizes)
+        .map(|(balance, zone_size)| CurvePoint { balance, zone_size })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use impasse_analysis::perceived::PerceivedZone;
+
+    use super::*;
+
+    #[test]
+    fn the_curve_is_the_previous_one_on_the_shipped_scenarios() {
+        // The curve used to be read off the perceived zone's rectangles at (b, b); where every
+        // conflict-derived party sits on a side, the perceived zone's exact size there is the
+        // zone's at balance b.
+        for name in ["negotiation-impasse-2023", "power-shift-ripeness"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../scenarios/{name}.toml"));
+            let scenario = impasse_format::load_path(&path, &[]).unwrap();
+            let config = AnalysisConfig::default();
+            let curve = ripeness_curve(&scenario, &config).unwrap();
+            assert_eq!(curve.len(), CURVE_STEPS as usize + 1);
+            let prepared = Prepared::new(&scenario, &config).unwrap();
+            let zone = PerceivedZone::new(&prepared, &config).unwrap();
+            for point in &curve {
+                let b = point.balance;
+                let previous = zone.agreement(b, b).map_or(0, |deal| deal.zone_size);
+                assert_eq!(point.zone_size, previous, "{name} at {b}");
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::clash::ConstraintKind;
 use crate::clash::testutil::{
-    Rng, atom, conflict, costs_today, fearon, party, prepare, random_scenario, red_line,
+    Rng, atom, conflict, costs_today, fearon, packages, party, prepare, random_scenario, red_line,
     reservations_at, zone_nonempty,
 };
 
@@ -376,6 +376,119 @@ proptest! {
             f64::from(c_b) / 100.0,
         );
         check_boundaries(&scenario)?;
+    }
+}
+
+/// The zone's size at `balance` by brute force over the scenario's own packages: the zone's
+/// definition with every reservation value taken at that balance, costs as today.
+fn brute_zone_size(scenario: &Scenario, balance: f64) -> u128 {
+    let reservation = reservations_at(scenario, balance, &costs_today(scenario));
+    packages(scenario)
+        .iter()
+        .filter(|outcome| {
+            scenario.respects_hard_constraints(outcome)
+                && (0..scenario.parties().len()).all(|party| {
+                    let value = scenario.parties()[party].utility.eval(outcome)
+                        - scenario.penalty(party, outcome);
+                    tie_key(value) >= tie_key(reservation[party])
+                })
+        })
+        .count() as u128
+}
+
+/// `zone_by_balance` against brute force on a grid, at today's balance, and at the ends of the
+/// balance intervals and the floats next to them (where the rounding of the war values can make
+/// acceptance flicker); and against the intervals away from their ends.
+fn check_zone_by_balance(scenario: &Scenario) -> Result<(), TestCaseError> {
+    let prepared = prepare(scenario);
+    let ripeness = ripeness(&prepared, &AnalysisConfig::default()).expect("conflict model");
+    let mut balances: Vec<f64> = (0..=100).rev().map(|k| f64::from(k) / 100.0).collect();
+    balances.push(ripeness.balance_today);
+    for interval in &ripeness.balance_intervals {
+        for end in [interval.low, interval.high] {
+            balances.extend([end.next_down(), end, end.next_up()]);
+        }
+    }
+    let sizes = zone_by_balance(&prepared, &balances).expect("conflict model");
+    prop_assert_eq!(sizes.len(), balances.len());
+    for (&balance, &size) in balances.iter().zip(&sizes) {
+        prop_assert_eq!(size, brute_zone_size(scenario, balance), "balance {}", balance);
+        let near_end = ripeness.balance_intervals.iter().any(|interval| {
+            (balance - interval.low).abs() < 1e-9 || (balance - interval.high).abs() < 1e-9
+        });
+        if !near_end && (0.0..=1.0).contains(&balance) {
+            let inside = ripeness
+                .balance_intervals
+                .iter()
+                .any(|interval| interval.low <= balance && balance <= interval.high);
+            prop_assert_eq!(size > 0, inside, "balance {}", balance);
+        }
+    }
+    let today = sizes[101];
+    let analysis = crate::analyze(scenario, &AnalysisConfig::default()).expect("small scenario");
+    prop_assert_eq!(today, analysis.zone.size);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn zone_by_balance_matches_brute_force(seed in any::<u64>()) {
+        check_zone_by_balance(&random_scenario(seed, true))?;
+    }
+
+    #[test]
+    fn fearon_zone_by_balance_matches_brute_force(
+        steps in 2u32..40,
+        upper in 0u32..=20,
+        lower in 0u32..=20,
+        p in 0u32..=100,
+        c_a in 0u32..=30,
+        c_b in 0u32..=30,
+        penalty in proptest::option::of(0u32..=10),
+    ) {
+        let cost = penalty.map_or(CrossingCost::Absolute, |amount| CrossingCost::Penalty(f64::from(amount) / 20.0));
+        let scenario = fearon(
+            steps,
+            f64::from(upper) / 20.0,
+            f64::from(lower) / 20.0,
+            cost,
+            f64::from(p) / 100.0,
+            f64::from(c_a) / 100.0,
+            f64::from(c_b) / 100.0,
+        );
+        check_zone_by_balance(&scenario)?;
+    }
+}
+
+#[test]
+fn zone_by_balance_without_a_conflict_model_is_none() {
+    let scenario = random_scenario(7, false);
+    assert!(scenario.conflict().is_none());
+    assert_eq!(zone_by_balance(&prepare(&scenario), &[0.5]), None);
+}
+
+#[test]
+fn zone_by_balance_on_the_shipped_scenarios() {
+    // Both shipped conflict scenarios, on the plot's grid: today's size is the analysed zone's.
+    for name in ["negotiation-impasse-2023.toml", "power-shift-ripeness.toml"] {
+        let scenario = load(name, &[]);
+        let prepared = prepare(&scenario);
+        let balance = scenario.balance().expect("conflict model");
+        let mut balances: Vec<f64> = (0..=1000).map(|k| f64::from(k) / 1000.0).collect();
+        balances.push(balance);
+        let sizes = zone_by_balance(&prepared, &balances).expect("conflict model");
+        let analysis = crate::analyze(&scenario, &AnalysisConfig::default()).expect("analysable");
+        assert_eq!(sizes[1001], analysis.zone.size, "{name}");
+        let ripeness = analysis.ripeness.expect("conflict model");
+        for (&b, &size) in balances.iter().zip(&sizes) {
+            let inside = ripeness
+                .balance_intervals
+                .iter()
+                .any(|interval| interval.low - 1e-9 <= b && b <= interval.high + 1e-9);
+            assert!(size == 0 || inside, "{name}: a zone at {b} outside the intervals");
+        }
     }
 }
 

@@ -20,7 +20,7 @@ pub(crate) fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
             Ok(analyzed) => analyzed,
             Err(impasse_app::AppError::Unprocessable { code: "too_large", message }) => {
                 return super::fail(impasse_app::AppError::invalid(format!(
-                    "{message} (raise the limit with --max-outcomes)"
+                    "{message}; set the limit with --max-outcomes"
                 )));
             }
             Err(err) => return super::fail(err),
