@@ -7,6 +7,7 @@ use impasse_analysis::ripeness::zone_by_balance;
 use impasse_analysis::{Analysis, AnalysisConfig, AnalysisError, Point, analyze};
 use impasse_core::{Scenario, tie_key};
 use impasse_report::AnalysisReport;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -18,15 +19,20 @@ pub(crate) const MAX_PLOT_POINTS: u64 = 5000;
 const CURVE_STEPS: u32 = 100;
 
 /// The answer of `GET /api/scenarios/{name}/analysis`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Analysis")]
 pub(crate) struct AnalysisResponse {
+    /// The report `impasse analyze --format json` prints.
     report: AnalysisReport,
+    /// The points of the utility space, for the plot.
     plot: Plot,
+    /// The zone's size as a function of the balance of power (null without a conflict model).
     ripeness_curve: Option<Vec<CurvePoint>>,
+    /// Why there is no curve, when there is none.
     ripeness_curve_note: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Plot {
     /// Party names, in scenario order.
     parties: Vec<String>,
@@ -36,17 +42,21 @@ struct Plot {
     space_size: f64,
     /// Whether `points` is a sample of the space (every `stride`-th package).
     sampled: bool,
+    /// The packages drawn.
     points: Vec<PlotPoint>,
     /// The whole space's Pareto frontier (utilities before red-line penalties).
     frontier: Vec<Vec<f64>>,
     /// The zone's Pareto frontier (utilities after penalties).
     zone_frontier: Vec<Vec<f64>>,
+    /// Every party's reservation value, in party order.
     reservation: Vec<f64>,
+    /// The bargaining solutions, marked.
     solutions: Vec<Marked>,
+    /// The proposals, as utility ranges.
     proposals: Vec<ProposalMark>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct PlotPoint {
     /// Every party's utility after the penalties of crossed finite red lines.
     u: Vec<f64>,
@@ -56,26 +66,37 @@ struct PlotPoint {
     package: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Marked {
+    /// The solution's name (`nash`, `kalai-smorodinsky`, …).
     name: &'static str,
+    /// Its utilities, in party order.
     u: Vec<f64>,
+    /// `issue=value, …`.
     package: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct ProposalMark {
+    /// The proposal's identifier.
     id: String,
+    /// Its name as the scenario writes it.
     name: String,
+    /// Whether it settles every issue.
     complete: bool,
+    /// Whether it is (or can be completed) in the zone of agreement.
     in_zone: bool,
+    /// Per party, the lowest utility over its completions.
     min: Vec<f64>,
+    /// Per party, the highest.
     max: Vec<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct CurvePoint {
+    /// Side A's probability of prevailing.
     balance: f64,
+    /// Packages in the zone of agreement at that balance.
     zone_size: u128,
 }
 

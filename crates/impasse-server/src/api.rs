@@ -20,6 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, error_body};
+use crate::jobs::JobReport;
 use crate::source::{self, Origin, Source};
 use crate::store::{Format, Store};
 use crate::{AppState, analysis, assets, names, openapi, work};
@@ -1004,13 +1005,13 @@ async fn start_tournament(
     })
     .await?;
     let job = state.inner.jobs.start(tournament, scenarios)?;
-    let mut body = job.json();
-    body["job"] = json!(job.id());
+    let mut body = job.report();
+    body.job = Some(job.id().to_owned());
     Ok(json_response(StatusCode::ACCEPTED, &body))
 }
 
 async fn list_jobs(State(state): State<AppState>) -> Response {
-    let jobs: Vec<Value> = state.inner.jobs.list().iter().map(|j| j.json()).collect();
+    let jobs: Vec<JobReport> = state.inner.jobs.list().iter().map(|j| j.report()).collect();
     ok(&json!({ "jobs": jobs }))
 }
 
@@ -1029,7 +1030,7 @@ async fn get_job(
     check_job_id(&id)?;
     let job =
         state.inner.jobs.get(&id).ok_or_else(|| ApiError::not_found(format!("no job '{id}'")))?;
-    Ok(ok(&job.json()))
+    Ok(ok(&job.report()))
 }
 
 async fn cancel_job(
@@ -1040,8 +1041,8 @@ async fn cancel_job(
     let job =
         state.inner.jobs.get(&id).ok_or_else(|| ApiError::not_found(format!("no job '{id}'")))?;
     let was_running = job.cancel();
-    let mut body = job.json();
-    body["cancelled_now"] = json!(was_running);
+    let mut body = job.report();
+    body.cancelled_now = Some(was_running);
     Ok(ok(&body))
 }
 

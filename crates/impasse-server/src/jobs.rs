@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use impasse_negotiate::tournament::{Summary, Tournament};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use crate::error::ApiError;
 
@@ -45,6 +46,42 @@ struct State {
     finished: Option<Instant>,
 }
 
+/// A job as the API shows it (`GET /api/jobs/{id}`): progress, live standings, how it ended.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Job")]
+pub(crate) struct JobReport {
+    /// The job's id.
+    pub(crate) id: String,
+    /// The id again, in the answer to `POST /api/tournaments` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) job: Option<String>,
+    /// Whether this request stopped a running job (in the answer to `DELETE` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cancelled_now: Option<bool>,
+    /// `tournament`.
+    pub(crate) kind: &'static str,
+    /// `running`, `done`, `cancelled`, `failed` or `timed_out`.
+    pub(crate) status: &'static str,
+    /// Negotiations done.
+    pub(crate) done: u64,
+    /// Negotiations in all.
+    pub(crate) total: u64,
+    /// Wall-clock seconds since it started (until it finished).
+    pub(crate) elapsed_seconds: f64,
+    /// The scenarios, by name.
+    pub(crate) scenarios: Vec<String>,
+    /// The agents.
+    pub(crate) agents: Vec<String>,
+    /// Negotiations summarised in the standings.
+    pub(crate) negotiations: u64,
+    /// Of which ended in agreement.
+    pub(crate) agreements: u64,
+    /// The standings so far, best first.
+    pub(crate) standings: Vec<impasse_negotiate::tournament::Standing>,
+    /// Why it stopped early, if it did.
+    pub(crate) error: Option<String>,
+}
+
 /// One tournament run.
 #[derive(Debug)]
 pub(crate) struct Job {
@@ -72,23 +109,25 @@ impl Job {
     }
 
     /// The job as the API shows it.
-    pub(crate) fn json(&self) -> Value {
+    pub(crate) fn report(&self) -> JobReport {
         let state = self.lock();
         let elapsed = state.finished.unwrap_or_else(Instant::now).duration_since(self.started);
-        json!({
-            "id": self.id,
-            "kind": "tournament",
-            "status": state.status.as_str(),
-            "done": state.done,
-            "total": self.total,
-            "elapsed_seconds": elapsed.as_secs_f64(),
-            "scenarios": self.scenarios,
-            "agents": self.agents,
-            "negotiations": state.summary.negotiations,
-            "agreements": state.summary.agreements,
-            "standings": state.summary.standings(),
-            "error": state.error,
-        })
+        JobReport {
+            id: self.id.clone(),
+            job: None,
+            cancelled_now: None,
+            kind: "tournament",
+            status: state.status.as_str(),
+            done: state.done,
+            total: self.total,
+            elapsed_seconds: elapsed.as_secs_f64(),
+            scenarios: self.scenarios.clone(),
+            agents: self.agents.clone(),
+            negotiations: state.summary.negotiations,
+            agreements: state.summary.agreements,
+            standings: state.summary.standings(),
+            error: state.error.clone(),
+        }
     }
 
     /// Asks the job to stop; returns whether it was running.

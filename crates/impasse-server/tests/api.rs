@@ -429,6 +429,79 @@ async fn analysis_of_the_seed() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Validates a response body against the schema the served OpenAPI document gives for it.
+async fn assert_documented(app: &Router, method: &str, path: &str, status: &str, body: &Value) {
+    let errors = documented_errors(app, method, path, status, body).await;
+    assert!(errors.is_empty(), "{method} {path} {status}:\n{}", errors.join("\n"));
+}
+
+/// What in `body` the served OpenAPI document's schema for the response rejects.
+async fn documented_errors(
+    app: &Router,
+    method: &str,
+    path: &str,
+    status: &str,
+    body: &Value,
+) -> Vec<String> {
+    let (_, doc) = call(app, "GET", "/api/openapi.json", None).await;
+    let schema = doc["paths"][path][method.to_ascii_lowercase()]["responses"][status]["content"]
+        ["application/json"]["schema"]
+        .clone();
+    assert!(schema["$ref"].is_string(), "{method} {path} {status}: {schema}");
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": schema["$ref"],
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&root).unwrap();
+    validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path())).collect()
+}
+
+#[tokio::test]
+async fn responses_validate_against_the_generated_openapi_document() {
+    let (app, dir) = app();
+    for name in ["distributive-price", "negotiation-impasse-2023", "power-shift-ripeness"] {
+        let path = format!("/api/scenarios/{name}/analysis");
+        let (status, body) = call(&app, "GET", &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_documented(&app, "GET", "/api/scenarios/{name}/analysis", "200", &body).await;
+        let path = format!("/api/scenarios/{name}/negotiate");
+        let (status, body) = call(&app, "POST", &path, Some(json!({ "steps": 50 }))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_documented(&app, "POST", "/api/scenarios/{name}/negotiate", "200", &body).await;
+    }
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/scenarios/negotiation-impasse-2023/dynamics",
+        Some(json!({ "runs": 300 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_documented(&app, "POST", "/api/scenarios/{name}/dynamics", "200", &body).await;
+    // The schema is not vacuous: a negotiation report is not a dynamics report.
+    let path = "/api/scenarios/{name}/negotiate";
+    assert!(!documented_errors(&app, "POST", path, "200", &body).await.is_empty());
+    for text in ["[scenario]\nname = \"x\"\n", "not toml ["] {
+        let (status, body) = call(&app, "POST", "/api/check", Some(json!({ "text": text }))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_documented(&app, "POST", "/api/check", "200", &body).await;
+    }
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/tournaments",
+        Some(json!({ "scenarios": ["distributive-price"], "steps": 20 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_documented(&app, "POST", "/api/tournaments", "202", &body).await;
+    let id = body["job"].as_str().unwrap().to_owned();
+    let done = wait_for_job(&app, &id, Duration::from_secs(60)).await;
+    assert_documented(&app, "GET", "/api/jobs/{id}", "200", &done).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[tokio::test]
 async fn negotiation_returns_a_trace() {
     let (app, dir) = app();
@@ -657,7 +730,28 @@ async fn openapi_lists_every_route() {
     let (app, dir) = app();
     let (status, doc) = call(&app, "GET", "/api/openapi.json", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["openapi"], "3.1.0");
+    // Every reference resolves.
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("$ref", Value::String(r)) => out.push(r),
+                        _ => refs(x, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    for r in &all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("{r}"));
+        assert!(doc["components"]["schemas"][name].is_object(), "{r} does not resolve");
+    }
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in ROUTES {
         let op = &paths.get(*path).unwrap_or_else(|| panic!("{path} is not documented"))
