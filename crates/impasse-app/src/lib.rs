@@ -15,6 +15,7 @@
 //! | tournament | [`tournament::run`]         | [`impasse_report::TournamentReport`]     |
 //! | dynamics   | [`dynamics::dynamics`]      | [`impasse_report::DynamicsReport`]       |
 //! | export     | [`export::export`]          | [`impasse_report::ExportReport`]         |
+//! | web view   | [`analysis_view`]           | [`impasse_report::view::AnalysisView`]   |
 //!
 //! Every long job takes a [`Token`]: cancellation, a deadline and progress, one mechanism for
 //! the CLI's progress bars, the server's jobs and Python's Ctrl-C. Errors are [`AppError`]s that
@@ -28,6 +29,7 @@ pub mod export;
 pub mod negotiate;
 mod token;
 pub mod tournament;
+mod view;
 
 use std::path::Path;
 
@@ -39,6 +41,7 @@ use impasse_report::{AnalysisReport, CheckReport};
 
 pub use error::AppError;
 pub use token::{Cancelled, Progress, Token};
+pub use view::analysis_view;
 
 /// Loads the scenario at `path` (a native file, a GENIUS folder or a GeniusWeb folder), with
 /// `overrides` applied to native files.

@@ -23,6 +23,7 @@ mod ripeness;
 pub mod schema;
 mod text;
 pub mod tournament;
+pub mod view;
 
 pub use check::CheckReport;
 pub use dynamics::DynamicsReport;

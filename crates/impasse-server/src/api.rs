@@ -23,7 +23,7 @@ use crate::error::{ApiError, error_body};
 use crate::jobs::JobReport;
 use crate::source::{self, Origin, Source};
 use crate::store::{Format, Store};
-use crate::{AppState, analysis, assets, names, openapi, work};
+use crate::{AppState, assets, names, openapi, work};
 
 /// Every route of [`router`]: method and path, as registered and as documented in the OpenAPI
 /// document (`GET /api/openapi.json`).
@@ -845,7 +845,8 @@ async fn analyse(
     let max_outcomes = state.inner.limits.max_outcomes;
     let bytes = work::run(&state.inner.pool, "the analysis", move |cancel| {
         let scenario = source.parse(&overrides).map_err(source::ParseError::into_api)?;
-        let response = analysis::analysis(&scenario, max_outcomes, cancel)?;
+        let request = impasse_app::AnalyzeRequest { max_outcomes };
+        let response = impasse_app::analysis_view(&scenario, &request, cancel)?;
         serde_json::to_vec(&response)
             .map_err(|e| ApiError::internal(format!("cannot write the answer: {e}")))
     })

@@ -18,7 +18,6 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-mod analysis;
 mod api;
 mod assets;
 mod error;

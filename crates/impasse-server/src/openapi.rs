@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde_json::Value;
 
-use crate::analysis::AnalysisResponse;
 use crate::jobs::JobReport;
 
 /// The hand-written part: paths, parameters, request bodies, error and small shapes.
@@ -24,7 +23,12 @@ fn typed(
         generator.subschema_for::<T>().to_value()
     }
     vec![
-        ("get", "/api/scenarios/{name}/analysis", "200", schema::<AnalysisResponse>(generator)),
+        (
+            "get",
+            "/api/scenarios/{name}/analysis",
+            "200",
+            schema::<impasse_report::view::AnalysisView>(generator),
+        ),
         (
             "post",
             "/api/scenarios/{name}/negotiate",

@@ -1,104 +1,19 @@
-//! The analysis view's data: the report `impasse analyze --format json` prints, the points of the
-//! utility space for the plot, and the zone's size as a function of the balance of power (from
+//! The web app's analysis view: the analysis report, the utility space's points for the plot, and
+//! the zone's size as a function of the balance of power (from
 //! [`impasse_analysis::ripeness::zone_by_balance`]).
 
 use impasse_analysis::prepared::Prepared;
 use impasse_analysis::ripeness::zone_by_balance;
-use impasse_analysis::{Analysis, AnalysisConfig, AnalysisError, Point, analyze};
+use impasse_analysis::{Analysis, AnalysisConfig, AnalysisError, Point};
 use impasse_core::{Scenario, tie_key};
-use impasse_report::AnalysisReport;
-use schemars::JsonSchema;
-use serde::Serialize;
+use impasse_report::view::{
+    AnalysisView, CurvePoint, MAX_PLOT_POINTS, Marked, Plot, PlotPoint, ProposalMark,
+};
 
-use crate::error::ApiError;
-use crate::work::Cancel;
+use crate::{AnalyzeRequest, AppError, Token};
 
-/// The most package points sent for the plot.
-pub(crate) const MAX_PLOT_POINTS: u64 = 5000;
 /// Balances at which the ripeness curve is computed (0, 0.01, …, 1).
 const CURVE_STEPS: u32 = 100;
-
-/// The answer of `GET /api/scenarios/{name}/analysis`.
-#[derive(Serialize, JsonSchema)]
-#[schemars(rename = "Analysis")]
-pub(crate) struct AnalysisResponse {
-    /// The report `impasse analyze --format json` prints.
-    report: AnalysisReport,
-    /// The points of the utility space, for the plot.
-    plot: Plot,
-    /// The zone's size as a function of the balance of power (null without a conflict model).
-    ripeness_curve: Option<Vec<CurvePoint>>,
-    /// Why there is no curve, when there is none.
-    ripeness_curve_note: Option<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct Plot {
-    /// Party names, in scenario order.
-    parties: Vec<String>,
-    /// Party identifiers, in the same order.
-    party_ids: Vec<String>,
-    /// Packages in the space.
-    space_size: f64,
-    /// Whether `points` is a sample of the space (every `stride`-th package).
-    sampled: bool,
-    /// The packages drawn.
-    points: Vec<PlotPoint>,
-    /// The whole space's Pareto frontier (utilities before red-line penalties).
-    frontier: Vec<Vec<f64>>,
-    /// The zone's Pareto frontier (utilities after penalties).
-    zone_frontier: Vec<Vec<f64>>,
-    /// Every party's reservation value, in party order.
-    reservation: Vec<f64>,
-    /// The bargaining solutions, marked.
-    solutions: Vec<Marked>,
-    /// The proposals, as utility ranges.
-    proposals: Vec<ProposalMark>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct PlotPoint {
-    /// Every party's utility after the penalties of crossed finite red lines.
-    u: Vec<f64>,
-    /// Whether the package is in the zone of agreement.
-    zone: bool,
-    /// `issue=value, …`.
-    package: String,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct Marked {
-    /// The solution's name (`nash`, `kalai-smorodinsky`, …).
-    name: &'static str,
-    /// Its utilities, in party order.
-    u: Vec<f64>,
-    /// `issue=value, …`.
-    package: String,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct ProposalMark {
-    /// The proposal's identifier.
-    id: String,
-    /// Its name as the scenario writes it.
-    name: String,
-    /// Whether it settles every issue.
-    complete: bool,
-    /// Whether it is (or can be completed) in the zone of agreement.
-    in_zone: bool,
-    /// Per party, the lowest utility over its completions.
-    min: Vec<f64>,
-    /// Per party, the highest.
-    max: Vec<f64>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct CurvePoint {
-    /// Side A's probability of prevailing.
-    balance: f64,
-    /// Packages in the zone of agreement at that balance.
-    zone_size: u128,
-}
 
 fn package_text(scenario: &Scenario, outcome: &[u32]) -> String {
     scenario
@@ -109,28 +24,34 @@ fn package_text(scenario: &Scenario, outcome: &[u32]) -> String {
         .join(", ")
 }
 
-/// Runs the analysis and builds the view's data.
-pub(crate) fn analysis(
+/// Runs the analysis and builds the web app's analysis view.
+///
+/// # Errors
+///
+/// As [`crate::analyze()`], and [`AppError::Cancelled`] when `token` stops it.
+pub fn analysis_view(
     scenario: &Scenario,
-    max_outcomes: u64,
-    cancel: &Cancel,
-) -> Result<AnalysisResponse, ApiError> {
-    let config = AnalysisConfig { max_outcomes, ..AnalysisConfig::default() };
-    let analysis = analyze(scenario, &config)
-        .map_err(|err| ApiError::unprocessable("cannot_analyse", err.to_string()))?;
-    cancel.checkpoint();
-    let report = AnalysisReport::new(scenario, &analysis);
-    let plot = plot(scenario, &analysis);
-    cancel.checkpoint();
-    let (ripeness_curve, ripeness_curve_note) = if scenario.conflict().is_some() {
-        match ripeness_curve(scenario, &config) {
-            Ok(curve) => (Some(curve), None),
-            Err(err) => (None, Some(err)),
-        }
-    } else {
-        (None, Some("the scenario has no [conflict] section".to_owned()))
-    };
-    Ok(AnalysisResponse { report, plot, ripeness_curve, ripeness_curve_note })
+    request: &AnalyzeRequest,
+    token: &Token,
+) -> Result<AnalysisView, AppError> {
+    token.run(|| {
+        let config =
+            AnalysisConfig { max_outcomes: request.max_outcomes, ..AnalysisConfig::default() };
+        let analyzed = crate::analyze(scenario, request)?;
+        token.checkpoint();
+        let plot = plot(scenario, &analyzed.analysis);
+        let report = analyzed.report;
+        token.checkpoint();
+        let (ripeness_curve, ripeness_curve_note) = if scenario.conflict().is_some() {
+            match ripeness_curve(scenario, &config) {
+                Ok(curve) => (Some(curve), None),
+                Err(err) => (None, Some(err)),
+            }
+        } else {
+            (None, Some("the scenario has no [conflict] section".to_owned()))
+        };
+        Ok(AnalysisView { report, plot, ripeness_curve, ripeness_curve_note })
+    })
 }
 
 fn plot(scenario: &Scenario, analysis: &Analysis) -> Plot {
