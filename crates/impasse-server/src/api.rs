@@ -695,13 +695,10 @@ async fn export_scenario(
             return Ok((json!({ "name": source.name, "files": files, "dropped": [], "notes": [] }), filename));
         }
         let scenario = source.parse(&[]).map_err(source::ParseError::into_api)?;
-        let export = impasse_format::to_genius(&scenario).map_err(|err| {
-            ApiError::unprocessable("cannot_export", format!("cannot export to GENIUS: {err}"))
-        })?;
-        let files: BTreeMap<String, String> =
-            export.files().map(|f| (f.name.clone(), f.text.clone())).collect();
+        let report = impasse_app::export::export(&scenario)?;
+        let files: BTreeMap<String, String> = report.files.0.into_iter().collect();
         Ok((
-            json!({ "name": source.name, "files": files, "dropped": export.dropped, "notes": export.notes }),
+            json!({ "name": source.name, "files": files, "dropped": report.dropped, "notes": report.notes }),
             filename,
         ))
     })
