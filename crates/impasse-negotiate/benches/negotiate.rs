@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use impasse_negotiate::{AgentSpec, SaoConfig, Setting, run_sao};
+use impasse_negotiate::{AgentSpec, Reference, SaoConfig, Setting, run_sao};
 
 fn setting(domain: &str) -> Setting {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -55,6 +55,15 @@ fn preparation(c: &mut Criterion) {
     group.sample_size(30).measurement_time(Duration::from_secs(5));
     group.bench_function("CameraB: tabulate and sort", |b| {
         b.iter(|| Setting::from_scenario(black_box(scenario.clone())))
+    });
+    // The reference points of the metrics (frontier and Nash, through the analysis crate).
+    let prepared = Setting::from_scenario(scenario.clone()).expect("negotiable");
+    group.bench_function("CameraB: reference frontier and Nash", |b| {
+        b.iter(|| Reference::new(black_box(&prepared)))
+    });
+    let laptop = setting("y2012/LaptopC");
+    group.bench_function("LaptopC: reference frontier and Nash", |b| {
+        b.iter(|| Reference::new(black_box(&laptop)))
     });
     group.finish();
 }
