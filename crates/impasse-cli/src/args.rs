@@ -17,6 +17,9 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Check that a scenario reads: every problem located (file, line, column), what was assumed
+    /// while reading it, and what it holds.
+    Check(CheckArgs),
     /// Analyse a scenario: zone of agreement, Pareto frontier, solutions, proposals, impasse
     /// diagnosis and ripeness.
     Analyze(AnalyzeArgs),
@@ -202,6 +205,22 @@ pub(crate) enum OutputFormat {
     Text,
     /// The versioned JSON report (docs/report-format.md).
     Json,
+}
+
+/// Arguments of `impasse check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// A scenario file (.toml or .json) or a GENIUS or GeniusWeb domain folder.
+    pub(crate) path: PathBuf,
+    /// How GENIUS folders are read: GENIUS's semantics or NegMAS's.
+    #[arg(long, value_enum, default_value_t = Semantics::Genius)]
+    pub(crate) genius_semantics: Semantics,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+    /// Override a scenario parameter, e.g. `--set conflict.balance=0.6` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) overrides: Vec<Override>,
 }
 
 /// Arguments of `impasse analyze`.

@@ -580,6 +580,9 @@ fn every_command_prints_what_its_generated_schema_describes() {
     }
     let mut dynamics = 0;
     for path in &inputs {
+        let check = json(&["check", path]);
+        assert_eq!(check["valid"], true, "{path}");
+        assert_schema("check", path, &check);
         let analysis = json(&["analyze", path]);
         assert_schema("analysis", path, &analysis);
         let parties = analysis["scenario"]["parties"].as_array().map_or(2, Vec::len);
@@ -617,4 +620,27 @@ fn every_command_prints_what_its_generated_schema_describes() {
         assert_schema("tournament-row", "rows.jsonl", &serde_json::from_str(line).unwrap());
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_reads_a_scenario_or_locates_every_problem() {
+    let out = impasse(&["check", "scenarios/negotiation-impasse-2023.toml"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("reads without error") && text.contains("parties (6)"), "{text}");
+    let path = std::env::temp_dir().join(format!("impasse-check-{}.toml", std::process::id()));
+    std::fs::write(&path, "format_version = 1\n[scenario]\nname = 3\n").unwrap();
+    let out = impasse(&["check", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    assert!(report["info"].is_null());
+    let located = report["errors"].as_array().unwrap().iter().any(|e| {
+        e["line"] == 3
+            && e["column"] == 8
+            && e["message"].as_str().unwrap().contains("scenario.name")
+    });
+    assert!(located, "{report}");
+    assert_schema("check", "an invalid scenario", &report);
+    let _ = std::fs::remove_file(&path);
 }

@@ -177,3 +177,48 @@ impl ScenarioInfo {
         }
     }
 }
+
+/// The check as text: the verdict, every problem located, what was assumed, what it holds.
+pub fn render_check_text(report: &CheckReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for e in &report.errors {
+        let at =
+            if e.line > 0 { format!("{}:{}:{}", e.file, e.line, e.column) } else { e.file.clone() };
+        let _ = write!(out, "{at}: {}", e.message);
+        if !e.expected.is_empty() || !e.found.is_empty() {
+            let _ = write!(out, " (expected {}, found {})", e.expected, e.found);
+        }
+        out.push('\n');
+    }
+    for w in &report.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    match &report.info {
+        Some(info) => {
+            let names =
+                |v: &[NamedReport]| v.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ");
+            let _ = writeln!(out, "{}: reads without error", info.title);
+            let _ = writeln!(out, "  parties ({}): {}", info.parties.len(), names(&info.parties));
+            let issues: Vec<String> =
+                info.issues.iter().map(|i| format!("{} ({} values)", i.id, i.values)).collect();
+            let _ = writeln!(out, "  issues ({}): {}", info.issues.len(), issues.join(", "));
+            let _ = writeln!(out, "  packages: {}", info.outcomes);
+            let _ = writeln!(out, "  proposals: {}", info.proposals);
+            let _ = writeln!(
+                out,
+                "  conflict model: {}",
+                if info.conflict.is_some() { "yes" } else { "no" }
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{} problem{}",
+                report.errors.len(),
+                if report.errors.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+    out
+}

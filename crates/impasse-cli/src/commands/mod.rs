@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::args::{Cli, Command};
 
 mod analyze;
+mod check;
 mod dynamics;
 mod export;
 mod negotiate;
@@ -21,6 +22,7 @@ mod tournament;
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::Analyze(args) => analyze::run(&args),
         Command::Time(args) => time::run(&args),
         Command::Negotiate(args) => negotiate::run(&args),
