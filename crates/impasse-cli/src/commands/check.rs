@@ -11,12 +11,12 @@ use crate::args::{CheckArgs, OutputFormat};
 
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let loaded = impasse_app::load(&args.path, &args.overrides, args.genius_semantics.library());
-    let report = match &loaded {
-        Ok(scenario) => impasse_app::check(Ok(scenario)),
+    let report = match loaded {
+        Ok(scenario) => impasse_app::check(Ok(&scenario)),
         Err(AppError::Scenario { diagnostics, .. }) => {
-            impasse_app::check(Err(impasse_app::diagnostic_reports(diagnostics)))
+            impasse_app::check(Err(impasse_app::diagnostic_reports(&diagnostics)))
         }
-        Err(_) => return super::fail(loaded.err().expect("an error")),
+        Err(err) => return super::fail(err),
     };
     let mut stdout = std::io::stdout().lock();
     match args.format {
