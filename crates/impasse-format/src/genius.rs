@@ -188,8 +188,9 @@ pub fn load_genius_folder_with(
     Err(diags)
 }
 
-/// A party read from a profile file (GENIUS or GeniusWeb): named after the file's stem, its notes
-/// and discount factor added to the scenario's notes under its identifier.
+/// A party read from a profile file (GENIUS or GeniusWeb): keyed and named by the file's stem
+/// exactly as written (a suffix ` (2)`, ... only when two files have the same stem), its notes and
+/// discount factor added to the scenario's notes under its key.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn imported_party(
     file: &str,
@@ -202,7 +203,7 @@ pub(crate) fn imported_party(
     notes: &mut Vec<String>,
 ) -> Party {
     let stem = stem_of(file);
-    let id = unique(identifier(&stem, "p_"), party_ids);
+    let id = unique(stem.clone(), party_ids);
     for note in profile_notes {
         notes.push(format!("party '{id}': {note}"));
     }
@@ -301,8 +302,9 @@ pub(crate) fn check_roles(
 
 /// Builds a scenario from a GENIUS domain and its profiles, each given as `(file name, text)`.
 ///
-/// Parties are named after the profiles' file stems, in the order given (their identifiers are the
-/// stems made into identifiers); the scenario is named after the domain file's stem. Every problem
+/// Parties are keyed and named by the profiles' file stems exactly as written, in the order given,
+/// and issues by their names exactly as written; the scenario is named after the domain file's
+/// stem. Every problem
 /// in any of the files is reported.
 pub fn parse_genius(
     domain: (&str, &str),
@@ -1823,11 +1825,12 @@ pub(crate) fn identifier(raw: &str, prefix: &str) -> String {
     out
 }
 
+/// `id`, or `id (2)`, `id (3)`, ... when `id` is already in `taken`; the result is added to `taken`.
 pub(crate) fn unique(id: String, taken: &mut Vec<String>) -> String {
     let mut candidate = id.clone();
     let mut suffix = 2u32;
     while taken.contains(&candidate) {
-        candidate = format!("{id}_{suffix}");
+        candidate = format!("{id} ({suffix})");
         suffix = suffix.saturating_add(1);
     }
     taken.push(candidate.clone());
@@ -1903,7 +1906,7 @@ fn build(
     let model_issues: Vec<Issue> = issues
         .iter()
         .map(|issue| {
-            let id = unique(identifier(&issue.name, "i_"), &mut issue_ids);
+            let id = unique(issue.name.clone(), &mut issue_ids);
             let kind = match &issue.kind {
                 DomainKind::Discrete(values) => IssueKind::Categorical { values: values.clone() },
                 DomainKind::Integer { min, max } => IssueKind::Integer { min: *min, max: *max },
@@ -1970,7 +1973,7 @@ mod tests {
         assert_eq!(identifier("---", "p_"), "p_");
         let mut taken = Vec::new();
         assert_eq!(unique("a".into(), &mut taken), "a");
-        assert_eq!(unique("a".into(), &mut taken), "a_2");
+        assert_eq!(unique("a".into(), &mut taken), "a (2)");
     }
 
     #[test]

@@ -69,7 +69,14 @@ fn check_round_trip(what: &str, scenario: &Scenario, export: &GeniusExport) -> S
     assert_eq!(back.issues().len(), scenario.issues().len(), "{what}");
     for (a, b) in scenario.issues().iter().zip(back.issues()) {
         assert_eq!(a.cardinality(), b.cardinality(), "{what}: issue {}", a.id);
-        assert_eq!(a.id, b.id, "{what}: identifiers survive the round trip");
+        assert_eq!(a.id, b.id, "{what}: keys survive the round trip");
+        if let (
+            IssueKind::Categorical { values: x } | IssueKind::Ordinal { values: x },
+            IssueKind::Categorical { values: y },
+        ) = (&a.kind, &b.kind)
+        {
+            assert_eq!(x, y, "{what}: value names survive the round trip");
+        }
     }
     assert_eq!(back.parties().len(), scenario.parties().len(), "{what}");
     let reservations = scenario.reservation_values();
@@ -122,7 +129,7 @@ fn genius_fixtures_round_trip_exactly() {
                 assert!(what.ends_with("10issues"), "{what}: {problems:?}");
                 assert_eq!(problems.len(), 2, "one per party: {problems:?}");
                 assert!(
-                    problems[0].starts_with("party 'profile_1': its utility has"),
+                    problems[0].starts_with("party 'profile-1': its utility has"),
                     "{problems:?}"
                 );
                 assert!(problems[0].contains("non-additive term"), "{problems:?}");
@@ -170,7 +177,11 @@ fn the_genius_collection_round_trips_bit_for_bit() {
                 continue;
             };
             let back = reimport(&export);
+            let what = folder.display().to_string();
+            assert_eq!(scenario.issues(), back.issues(), "{what}: issue and value names kept");
             for (party, genius) in scenario.parties().iter().zip(back.parties()) {
+                assert_eq!(party.id, genius.id, "{what}: party names kept");
+                assert_eq!(party.name, genius.name, "{what}: party names kept");
                 let what = format!("{} {}", folder.display(), party.id);
                 assert_eq!(party.utility.weights(), genius.utility.weights(), "{what}");
                 assert_eq!(party.utility.values(), genius.utility.values(), "{what}");

@@ -255,12 +255,14 @@ fn camera_b_matches_genius_by_hand() {
     assert_eq!(scenario.name(), "CameraB");
     assert_eq!(scenario.space().size(), Some(3600));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["Camera_B_prof1", "Camera_B_prof2"]);
+    assert_eq!(ids, ["Camera-B-prof1", "Camera-B-prof2"], "keys are the file stems as written");
     let names: Vec<&str> = scenario.parties().iter().map(|party| party.name.as_str()).collect();
     assert_eq!(names, ["Camera-B-prof1", "Camera-B-prof2"]);
     let issue_names: Vec<&str> =
         scenario.issues().iter().map(|issue| issue.name.as_str()).collect();
     assert_eq!(issue_names, ["Maker", "Body", "Lens", "Tripod", "Bag", "Accessory"]);
+    let issue_ids: Vec<&str> = scenario.issues().iter().map(|issue| issue.id.as_str()).collect();
+    assert_eq!(issue_ids, issue_names, "issues are keyed by their names as written");
     assert_eq!(
         scenario.issues()[0].kind,
         IssueKind::Categorical {
@@ -280,8 +282,8 @@ fn camera_b_matches_genius_by_hand() {
     assert_eq!(
         scenario.notes(),
         [
-            "party 'Camera_B_prof1': GENIUS discount factor 0.5 noted, not applied by the static analyses",
-            "party 'Camera_B_prof2': GENIUS discount factor 0.5 noted, not applied by the static analyses",
+            "party 'Camera-B-prof1': GENIUS discount factor 0.5 noted, not applied by the static analyses",
+            "party 'Camera-B-prof2': GENIUS discount factor 0.5 noted, not applied by the static analyses",
         ]
     );
 
@@ -329,7 +331,7 @@ fn laptop_c_is_clamped_at_one() {
     let scenario = load("y2012/LaptopC");
     assert_eq!(scenario.space().size(), Some(27));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["Laptop_C_prof1", "Laptop_C_prof2"]);
+    assert_eq!(ids, ["Laptop-C-prof1", "Laptop-C-prof2"]);
     let profile = scrape_additive(&read("y2012/LaptopC/Laptop-C-prof1.xml"));
     let weight_sum: f64 = profile.iter().map(|(_, weight)| weight).sum();
     assert!(weight_sum > 1.0, "the fixture's weights sum above 1");
@@ -364,7 +366,7 @@ fn ten_issues_matches_an_independent_hyper_rectangle_evaluation() {
     let scenario = load("y2014/10issues");
     assert_eq!(scenario.space().size(), Some(10_000_000_000));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["profile_1", "profile_2"]);
+    assert_eq!(ids, ["profile-1", "profile-2"]);
     for issue in scenario.issues() {
         assert_eq!(issue.kind, IssueKind::Integer { min: 0, max: 9 });
     }
@@ -455,7 +457,7 @@ fn integer_evaluators_follow_genius() {
     assert_eq!(scenario.issues()[1].kind, IssueKind::Integer { min: 1, max: 5 });
     assert_eq!(scenario.space().size(), Some(10));
     let (a, b) = (&scenario.parties()[0], &scenario.parties()[1]);
-    assert_eq!((a.id.as_str(), a.name.as_str()), ("alpha_1", "alpha-1"));
+    assert_eq!((a.id.as_str(), a.name.as_str()), ("alpha-1", "alpha-1"));
     // A: red 4/4, blue 2/4; size clamp(0.25·(v − 1), 0, 1).
     assert!(close(a.utility.eval(&[0, 4]), 0.6 + 0.4));
     assert!(close(a.utility.eval(&[1, 2]), 0.6 * 0.5 + 0.4 * 0.5));
@@ -470,7 +472,7 @@ fn integer_evaluators_follow_genius() {
     assert_eq!(b.discount, None);
     assert_eq!(
         scenario.notes(),
-        ["party 'alpha_1': GENIUS discount factor 0.9 noted, not applied by the static analyses"]
+        ["party 'alpha-1': GENIUS discount factor 0.9 noted, not applied by the static analyses"]
     );
 }
 
@@ -517,7 +519,7 @@ fn an_integer_issue_without_evaluator_scores_zero_with_a_note() {
         scenario
             .notes()
             .iter()
-            .any(|note| note.starts_with("party 'alpha_1'") && note.contains("no evaluator"))
+            .any(|note| note.starts_with("party 'alpha-1'") && note.contains("no evaluator"))
     );
 }
 
@@ -955,7 +957,7 @@ fn folders_classify_by_root_element_and_skip_the_rest() {
     fs::create_dir_all(scratch.0.join("sub.xml")).expect("a folder named like a file");
     let scenario = load_genius_folder(&scratch.0).unwrap_or_else(|diags| panic!("{diags}"));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["a_profile", "b_profile"], "sorted file-name order");
+    assert_eq!(ids, ["a-profile", "b-profile"], "sorted file-name order");
     assert!(scenario.name().starts_with("impasse-genius-"));
 }
 
