@@ -893,6 +893,8 @@ struct DomainIssue {
     index: i64,
     name: String,
     kind: DomainKind,
+    /// The byte offset of its `<issue>` in the domain file.
+    at: usize,
 }
 
 #[derive(Debug)]
@@ -1035,7 +1037,7 @@ fn parse_domain(
             continue;
         }
         if let (Some(index), Some(name), Some(kind)) = (index, name, kind) {
-            issues.push(DomainIssue { index, name, kind });
+            issues.push(DomainIssue { index, name, kind, at: el.at });
         }
     }
     if issues.is_empty() && diags.len() == before {
@@ -1965,17 +1967,27 @@ fn build(
     };
 
     let mut issue_ids = Vec::new();
-    let model_issues: Vec<Issue> = issues
-        .iter()
-        .map(|issue| {
-            let id = unique(issue.name.clone(), &mut issue_ids);
-            let kind = match &issue.kind {
-                DomainKind::Discrete(values) => IssueKind::Categorical { values: values.clone() },
-                DomainKind::Integer { min, max } => IssueKind::Integer { min: *min, max: *max },
-            };
-            Issue::new(&id, &issue.name, kind)
-        })
-        .collect();
+    let mut model_issues: Vec<Issue> = Vec::with_capacity(issues.len());
+    for issue in &issues {
+        let id = unique(issue.name.clone(), &mut issue_ids);
+        if id != issue.name {
+            warnings.push(domain_src.index.diagnostic(
+                domain.0,
+                issue.at,
+                format!(
+                    "issue name {:?} is used by an earlier issue too: this one is keyed {id:?}",
+                    issue.name
+                ),
+                "",
+                "",
+            ));
+        }
+        let kind = match &issue.kind {
+            DomainKind::Discrete(values) => IssueKind::Categorical { values: values.clone() },
+            DomainKind::Integer { min, max } => IssueKind::Integer { min: *min, max: *max },
+        };
+        model_issues.push(Issue::new(&id, &issue.name, kind));
+    }
     let mut party_ids = Vec::new();
     let mut notes = Vec::new();
     let mut parties = Vec::new();

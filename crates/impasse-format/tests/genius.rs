@@ -879,6 +879,27 @@ fn quirks_issues_without_an_objective_load_with_a_warning() {
 }
 
 #[test]
+fn quirks_two_issues_with_one_name_are_keyed_apart_with_a_warning() {
+    let domain = DOMAIN.replace(r#"name="Size""#, r#"name="Color""#);
+    let profile_a = PROFILE_A.replace(r#"name="Size""#, r#"name="Color""#);
+    let profile_b = PROFILE_B.replace(r#"name="Size""#, r#"name="Color""#);
+    let scenario =
+        parse_genius(("dom.xml", &domain), &[("a.xml", &profile_a), ("b.xml", &profile_b)])
+            .unwrap_or_else(|diags| panic!("{diags}"));
+    let ids: Vec<&str> = scenario.issues().iter().map(|issue| issue.id.as_str()).collect();
+    assert_eq!(ids, ["Color", "Color (2)"]);
+    assert_eq!(scenario.issues()[1].name, "Color", "the name stays as written");
+    let (line, column) = position_of(&domain, r#"<issue index="2""#);
+    assert_eq!(
+        scenario.warnings(),
+        [format!(
+            "dom.xml:{line}:{column}: issue name \"Color\" is used by an earlier issue too: this \
+             one is keyed \"Color (2)\""
+        )]
+    );
+}
+
+#[test]
 fn quirks_an_item_listed_twice_loads_with_a_warning() {
     let dir = Path::new(QUIRKS).join("DuplicateItem");
     let scenario = load_genius_folder(&dir).unwrap_or_else(|diags| panic!("{diags}"));
