@@ -24,7 +24,8 @@
 //! - a value listed twice in a domain issue is one value, at its first position (GENIUS would list
 //!   the same value twice, which changes no utility);
 //! - a value listed twice in a profile issue takes the evaluation of the last `<item>` that has
-//!   one, as GENIUS's and NegMAS's maps from values to evaluations keep it.
+//!   one, as GENIUS's and NegMAS's maps from values to evaluations keep it;
+//! - two domain issues with the same name keep it as their name; the later is keyed `name (2)`.
 //!
 //! [`GeniusSemantics::Negmas`] reads the same files the way NegMAS 0.16 does after
 //! `normalize(common_range=False)` (raw evaluations, then a per-issue rescaling to `[0, 1]`); see
