@@ -280,6 +280,49 @@ fn a_folder_written_loads_back_through_load_path() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// Names as written (spaces, parentheses, leading digits, `+`) survive an export and a reading back,
+/// through files and through a folder (see: #10).
+#[test]
+fn names_as_written_survive_a_round_trip() {
+    let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/genius-quirks/NoObjective");
+    let scenario = load_genius_folder(Path::new(quirks)).unwrap_or_else(|diags| panic!("{diags}"));
+    let export = to_genius(&scenario).expect("exports");
+    assert!(export.notes.is_empty(), "{:?}", export.notes);
+    let files: Vec<&str> = export.profiles.iter().map(|file| file.name.as_str()).collect();
+    assert_eq!(files, ["Job-prof1.xml", "Job-prof2.xml"]);
+    assert!(export.domain.text.contains(r#"name="Duration (weeks)""#), "{}", export.domain.text);
+    assert!(export.domain.text.contains(r#"value="06-09""#), "{}", export.domain.text);
+    let back = check_round_trip("NoObjective", &scenario, &export);
+    assert_eq!(back.issues(), scenario.issues());
+    assert!(back.warnings().is_empty(), "the export is plain GENIUS: {:?}", back.warnings());
+
+    let dir = std::env::temp_dir().join(format!("impasse-export-names-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    write_genius_folder(&scenario, &dir).expect("writes");
+    let back = load_genius_folder(&dir).unwrap_or_else(|diags| panic!("{diags}"));
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(back.issues(), scenario.issues());
+    let ids: Vec<&str> = back.parties().iter().map(|party| party.id.as_str()).collect();
+    assert_eq!(ids, ["Job-prof1", "Job-prof2"]);
+
+    // A party key that cannot be a file name is written under a sanitised one, with a note.
+    let mut parts = scenario.parts().clone();
+    parts.parties[0].id = "Job/prof 1".into();
+    parts.parties[1].id = "pareto".into();
+    let odd = Scenario::new(parts).expect("valid");
+    let export = to_genius(&odd).expect("exports");
+    let files: Vec<&str> = export.profiles.iter().map(|file| file.name.as_str()).collect();
+    assert_eq!(files, ["Job_prof_1.xml", "pareto_2.xml"], "GENIUS skips *pareto.xml");
+    assert!(
+        export
+            .notes
+            .iter()
+            .any(|note| note.starts_with("party 'Job/prof 1': written as Job_prof_1.xml")),
+        "{:?}",
+        export.notes
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Synthetic scenarios: negative scores, offsets, caps, terms
 
