@@ -125,6 +125,26 @@ pub(crate) fn describe_values(issue: &Issue) -> String {
     }
 }
 
+/// How an expression names issue `id`: bare when it is an identifier that is not a keyword, else
+/// as a double-quoted string (`crimea`, `"work from home"`).
+pub(crate) fn issue_ref(id: &str) -> String {
+    let mut chars = id.chars();
+    let identifier = chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if identifier && !is_keyword(id) {
+        return id.to_owned();
+    }
+    let mut out = String::from("\"");
+    for ch in id.chars() {
+        if ch == '"' || ch == '\\' {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
+}
+
 /// Joins items with commas, shortened when there are many.
 pub(crate) fn list(items: impl Iterator<Item = String>) -> String {
     const MAX_ITEMS: usize = 24;
@@ -550,7 +570,7 @@ impl Parser<'_, '_> {
             }
         };
         let Some(index) = self.scope.issues.iter().position(|issue| issue.id == name) else {
-            let known = list(self.scope.issues.iter().map(|issue| issue.id.clone()));
+            let known = list(self.scope.issues.iter().map(|issue| issue_ref(&issue.id)));
             self.errors.push(error(
                 issue_token.start,
                 format!("unknown issue '{name}'; known issues: {known}"),
@@ -787,7 +807,11 @@ mod tests {
         assert_eq!(run("\"crimea\" != 'russia'").unwrap(), atom(0, 3, &[1, 2]), "any key quoted");
         let errors = run("\"work  from home\" == 'yes'").unwrap_err();
         assert_eq!(errors[0].offset, 0);
-        assert!(errors[0].message.starts_with("unknown issue 'work  from home'"), "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "unknown issue 'work  from home'; known issues: crimea, sanctions, troops, share, \
+             \"work from home\""
+        );
         let errors = run("'yes' and crimea == 'russia'").unwrap_err();
         assert_eq!(
             errors[0].message,

@@ -359,12 +359,14 @@ impl Decls {
         IssueScope { issues: &self.issues, usable: &self.usable, labels: &self.labels }
     }
 
+    /// The parties' keys, for messages (quoted when they are not bare keys).
     fn party_ids(&self) -> String {
-        list(self.parties.iter().map(|party| party.id.clone()))
+        list(self.parties.iter().map(|party| path_segment(&party.id)))
     }
 
+    /// The issues' keys, for messages (quoted when they are not bare keys).
     fn issue_ids(&self) -> String {
-        list(self.issues.iter().map(|issue| issue.id.clone()))
+        list(self.issues.iter().map(|issue| path_segment(&issue.id)))
     }
 
     fn party_index(&self, id: &str) -> Option<usize> {
