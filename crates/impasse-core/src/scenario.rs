@@ -66,7 +66,7 @@ pub enum IssueKind {
 pub struct Issue {
     /// The key that expressions, packages and reports use for the issue, exactly as the user wrote
     /// it: a native file's key, or a GENIUS or GeniusWeb issue's name (which may hold spaces and
-    /// punctuation, e.g. `Duration (weeks)`). Any non-empty text.
+    /// punctuation, e.g. `Duration (weeks)`), never rewritten into an identifier.
     pub id: String,
     /// Display name.
     pub name: String,
@@ -175,7 +175,7 @@ pub enum Reservation {
 pub struct Party {
     /// The key that expressions, overrides and reports use for the party, exactly as the user wrote
     /// it: a native file's key, or the file stem of a GENIUS or GeniusWeb profile (e.g.
-    /// `IntegerDomain-prof1`). Any non-empty text.
+    /// `IntegerDomain-prof1`), never rewritten into an identifier.
     pub id: String,
     /// Display name.
     pub name: String,
