@@ -66,7 +66,7 @@ pub fn check(loaded: Result<&Scenario, Vec<DiagnosticReport>>) -> CheckReport {
             format_version: impasse_report::FORMAT_VERSION,
             valid: true,
             errors: Vec::new(),
-            warnings: Vec::new(),
+            warnings: scenario.warnings().to_vec(),
             info: Some(ScenarioInfo::new(scenario)),
         },
         Err(errors) => CheckReport {

@@ -127,6 +127,32 @@ fn genius_domains_are_analysed() {
     assert!(report["solutions"]["nash"]["utilities"].is_object());
 }
 
+// See: #10 (names as written; load what GENIUS loads, with a warning).
+#[test]
+fn genius_quirks_are_analysed_with_a_warning_and_names_as_written() {
+    let folder = "crates/impasse-format/tests/data/genius-quirks/NoObjective";
+    let output = impasse(&["analyze", folder, "--format", "json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "warning: {folder}/Job-prof2.xml:2:1: the profile has no <objective>"
+        )),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let nash = report["solutions"]["nash"]["outcome"].as_object().expect("a Nash package");
+    let keys: Vec<&str> = nash.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["work from home", "Duration (weeks)", "Salary"]);
+    let parties: Vec<&str> = report["scenario"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|party| party["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, ["Job-prof1", "Job-prof2"]);
+}
+
 #[test]
 fn bad_input_exits_2_with_every_problem_located() {
     let path = temp_file(
@@ -204,8 +230,8 @@ fn negotiate_reports_agreement_utilities_steps_and_trace() {
     assert_eq!(report["utilities"].as_object().unwrap().len(), 2);
     // NegMAS's step count: the agreement's step plus one; offers alternate a, b, a, …
     assert_eq!(trace.last().unwrap()["step"].as_u64().unwrap() + 1, steps);
-    assert_eq!(trace[0]["proposer"], "Camera_B_prof1");
-    assert_eq!(trace[1]["proposer"], "Camera_B_prof2");
+    assert_eq!(trace[0]["proposer"], "Camera-B-prof1", "parties named by their file stems");
+    assert_eq!(trace[1]["proposer"], "Camera-B-prof2");
     assert_eq!(trace.len() as u64, report["offers"].as_u64().unwrap());
     let agreed = &report["agreement"];
     assert!(trace.iter().any(|t| &t["outcome"] == agreed));

@@ -64,7 +64,9 @@ pub enum IssueKind {
 /// An issue under negotiation.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Issue {
-    /// Identifier used in expressions and packages.
+    /// The key that expressions, packages and reports use for the issue, exactly as the user wrote
+    /// it: a native file's key, or a GENIUS or GeniusWeb issue's name (which may hold spaces and
+    /// punctuation, e.g. `Duration (weeks)`), never rewritten into an identifier.
     pub id: String,
     /// Display name.
     pub name: String,
@@ -171,7 +173,9 @@ pub enum Reservation {
 /// A party to the negotiation.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Party {
-    /// Identifier used in expressions, overrides and reports.
+    /// The key that expressions, overrides and reports use for the party, exactly as the user wrote
+    /// it: a native file's key, or the file stem of a GENIUS or GeniusWeb profile (e.g.
+    /// `IntegerDomain-prof1`), never rewritten into an identifier.
     pub id: String,
     /// Display name.
     pub name: String,
@@ -339,6 +343,10 @@ pub struct ScenarioParts {
     pub conflict: Option<ConflictModel>,
     /// Notes from loading (for example a GENIUS discount factor that is noted but not applied).
     pub notes: Vec<String>,
+    /// Warnings from loading: each says what the reader assumed about an input it could read only
+    /// by an assumption (for example a GENIUS profile whose issues sit directly under
+    /// `<utility_space>`), with the file, line and column it concerns (`file:line:column: text`).
+    pub warnings: Vec<String>,
 }
 
 /// A scenario violates an invariant of the model.
@@ -412,6 +420,12 @@ impl Scenario {
     /// Loading notes.
     pub fn notes(&self) -> &[String] {
         &self.parts.notes
+    }
+
+    /// Loading warnings: what the reader assumed to read the input (see
+    /// [`ScenarioParts::warnings`]). Front ends show them; analyses ignore them.
+    pub fn warnings(&self) -> &[String] {
+        &self.parts.warnings
     }
 
     /// The outcome space.

@@ -30,9 +30,11 @@
 //! Issues: categorical and ordinal issues become discrete issues; integer issues become GENIUS
 //! integer issues with a linear evaluator when every party's evaluations are linear in the value
 //! (within 1e-12), otherwise discrete issues whose values are the integers; real intervals become
-//! discrete issues whose values are their grid points. An issue is written under its display name
-//! when that name makes its identifier back (so that re-reading gives the same identifiers),
-//! otherwise under its identifier.
+//! discrete issues whose values are their grid points. Every issue is written under its key
+//! ([`impasse_core::Issue::id`]) and every profile file is named after its party's key, so that
+//! reading the folder back gives the same keys; names as written in a GENIUS or GeniusWeb import
+//! (spaces, punctuation) therefore survive a round trip. A party key that cannot be a file name
+//! is written under a sanitised file name, with a note.
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -228,42 +230,54 @@ pub fn to_genius(scenario: &Scenario) -> Result<GeniusExport, ExportError> {
         forms.push(form);
     }
 
-    // Names.
+    // Names: every issue under its key, every profile file named after its party's key, so that
+    // reading the folder back gives the same keys (the import keys issues by their names as
+    // written and parties by their profiles' file stems).
     let issue_names: Vec<String> = scenario
         .issues()
         .iter()
         .map(|issue| {
-            if identifier(&issue.name, "i_") == issue.id {
-                issue.name.clone()
-            } else {
-                if !issue.name.is_empty() && issue.name != issue.id {
-                    notes.push(format!(
-                        "issue '{}': written under its identifier; its name {:?} is not kept",
-                        issue.id, issue.name
-                    ));
-                }
-                issue.id.clone()
+            if !issue.name.is_empty() && issue.name != issue.id {
+                notes.push(format!(
+                    "issue '{}': written under its key; its display name {:?} is not kept",
+                    issue.id, issue.name
+                ));
             }
+            issue.id.clone()
         })
         .collect();
     let stem = identifier(scenario.name(), "s_");
     let domain_name = format!("{stem}-domain.xml");
-    let mut profile_names = Vec::new();
+    let mut profile_names: Vec<String> = Vec::new();
     for party in scenario.parties() {
-        // The name when it makes a safe file name that reads back as the same identifier.
-        let safe = !party.name.starts_with('.')
-            && party.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "._- ".contains(ch));
-        let file = format!("{}.xml", party.name);
-        if safe && identifier(&party.name, "p_") == party.id && file != domain_name {
+        let file = format!("{}.xml", party.id);
+        let taken = |file: &str| {
+            file.eq_ignore_ascii_case(&domain_name)
+                || profile_names.iter().any(|name| name.eq_ignore_ascii_case(file))
+        };
+        if safe_file_stem(&party.id) && !taken(&file) {
             profile_names.push(file);
         } else {
-            if party.name != party.id {
-                notes.push(format!(
-                    "party '{}': written as {}.xml; its name {:?} is not kept",
-                    party.id, party.id, party.name
-                ));
+            let base = identifier(&party.id, "p_");
+            let mut candidate = format!("{base}.xml");
+            let mut suffix = 2u32;
+            while taken(&candidate) || !safe_file_stem(&candidate[..candidate.len() - 4]) {
+                candidate = format!("{base}_{suffix}.xml");
+                suffix = suffix.saturating_add(1);
             }
-            profile_names.push(format!("{}.xml", party.id));
+            notes.push(format!(
+                "party '{}': written as {candidate}, since its key cannot be a file name there; \
+                 reading the folder back names the party after the file",
+                party.id
+            ));
+            profile_names.push(candidate);
+        }
+        if party.name != party.id {
+            notes.push(format!(
+                "party '{}': its display name {:?} is not kept (GENIUS names a party after its \
+                 profile file)",
+                party.id, party.name
+            ));
         }
         if party.power != 1.0 {
             dropped.push(format!("party '{}': its capability (power {})", party.id, party.power));
@@ -454,6 +468,19 @@ fn linear(evaluations: &[f64]) -> Option<(f64, f64)> {
         .enumerate()
         .all(|(k, &e)| (first + slope * k as f64 - e).abs() <= 1e-12)
         .then_some((slope, first))
+}
+
+/// Whether `stem` can name a profile file on every common file system and reads back as itself:
+/// not empty, at most 200 bytes, no path separators, control characters or characters Windows
+/// forbids, no leading `.` or trailing space or `.`, and not ending in `pareto` (the GENIUS reader
+/// skips `*pareto.xml`).
+fn safe_file_stem(stem: &str) -> bool {
+    !stem.is_empty()
+        && stem.len() <= 200
+        && !stem.starts_with('.')
+        && !stem.ends_with(['.', ' '])
+        && !stem.to_ascii_lowercase().ends_with("pareto")
+        && !stem.chars().any(|ch| ch.is_control() || "/\\:*?\"<>|".contains(ch))
 }
 
 /// Makes repeated labels distinct (a real interval of zero width has equal grid values).

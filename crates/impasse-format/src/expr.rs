@@ -5,10 +5,17 @@
 //! and        := unary ("and" unary)*
 //! unary      := "not" unary | primary
 //! primary    := "(" expr ")" | "true" | "false" | comparison
-//! comparison := ISSUE ("==" | "!=" | "<" | "<=" | ">" | ">=") literal
-//!             | ISSUE "in" "[" literal ("," literal)* [","] "]"
+//! comparison := issue ("==" | "!=" | "<" | "<=" | ">" | ">=") literal
+//!             | issue "in" "[" literal ("," literal)* [","] "]"
+//! issue      := IDENTIFIER | STRING      (a quoted issue key: "work from home")
 //! literal    := STRING | NUMBER          (strings in double or single quotes)
 //! ```
+//!
+//! An issue is written bare when its key is an identifier (`crimea`), and quoted as a string when
+//! it is not (`"work from home" == "yes"`, `'Duration (weeks)' in ["06-09"]`); a quoted key may be
+//! used for any issue. A string is an issue when it starts a comparison and a value after the
+//! operator, so `"a" == "b"` compares issue `a` with value `b`. Inside quotes `\` escapes the next
+//! character.
 //!
 //! Every comparison is compiled to an [`Expr::Atom`]: the set of value indices of the issue for
 //! which it holds. Categorical and ordinal issues take string literals, integer and real issues
@@ -116,6 +123,26 @@ pub(crate) fn describe_values(issue: &Issue) -> String {
             format!("numbers from {min} to {max} (analysed on {steps} evenly spaced points)")
         }
     }
+}
+
+/// How an expression names issue `id`: bare when it is an identifier that is not a keyword, else
+/// as a double-quoted string (`crimea`, `"work from home"`).
+pub(crate) fn issue_ref(id: &str) -> String {
+    let mut chars = id.chars();
+    let identifier = chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if identifier && !is_keyword(id) {
+        return id.to_owned();
+    }
+    let mut out = String::from("\"");
+    for ch in id.chars() {
+        if ch == '"' || ch == '\\' {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
 }
 
 /// Joins items with commas, shortened when there are many.
@@ -470,6 +497,7 @@ impl Parser<'_, '_> {
                 _ => self.comparison(),
             },
             Tok::End => self.fail(&token, "the expression ends too early", START),
+            Tok::Str(_) if self.starts_comparison() => self.comparison(),
             Tok::Str(_) | Tok::Num(_) => self.fail(
                 &token,
                 "a comparison puts the issue on the left and the literal on the right",
@@ -479,9 +507,22 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// Whether the token after the current one is a comparison operator or `in` (so that a quoted
+    /// string here names an issue).
+    fn starts_comparison(&self) -> bool {
+        self.tokens.get(self.pos + 1).is_some_and(|next| match next.tok {
+            Tok::Cmp(_) => true,
+            Tok::Ident => self.text(next) == "in",
+            _ => false,
+        })
+    }
+
     fn comparison(&mut self) -> Result<Expr, Stop> {
         let issue_token = self.advance();
-        let name = self.text(&issue_token).to_owned();
+        let name = match &issue_token.tok {
+            Tok::Str(name) => name.clone(),
+            _ => self.text(&issue_token).to_owned(),
+        };
         let op_token = self.peek().clone();
         let op = match &op_token.tok {
             Tok::Cmp(cmp) => Some(*cmp),
@@ -529,7 +570,7 @@ impl Parser<'_, '_> {
             }
         };
         let Some(index) = self.scope.issues.iter().position(|issue| issue.id == name) else {
-            let known = list(self.scope.issues.iter().map(|issue| issue.id.clone()));
+            let known = list(self.scope.issues.iter().map(|issue| issue_ref(&issue.id)));
             self.errors.push(error(
                 issue_token.start,
                 format!("unknown issue '{name}'; known issues: {known}"),
@@ -747,6 +788,35 @@ mod tests {
         assert_eq!(run("share == 0.31").unwrap(), atom(3, 11, &[3]));
         assert_eq!(run("crimea in ['russia', 'deferred',]").unwrap(), atom(0, 3, &[0, 2]));
         assert_eq!(run("true").unwrap(), Expr::True);
+    }
+
+    #[test]
+    fn quoted_issue_keys() {
+        let mut issues = issues();
+        issues.push(Issue::new(
+            "work from home",
+            "work from home",
+            IssueKind::Categorical { values: vec!["yes".into(), "06-09".into()] },
+        ));
+        let usable = vec![true; issues.len()];
+        let mut budget = ATOM_BUDGET_BITS;
+        let scope = IssueScope { issues: &issues, usable: &usable, labels: &[] };
+        let mut run = |source: &str| compile(source, scope, &mut budget);
+        assert_eq!(run("\"work from home\" == \"06-09\"").unwrap(), atom(4, 2, &[1]));
+        assert_eq!(run("'work from home' in ['yes']").unwrap(), atom(4, 2, &[0]));
+        assert_eq!(run("\"crimea\" != 'russia'").unwrap(), atom(0, 3, &[1, 2]), "any key quoted");
+        let errors = run("\"work  from home\" == 'yes'").unwrap_err();
+        assert_eq!(errors[0].offset, 0);
+        assert_eq!(
+            errors[0].message,
+            "unknown issue 'work  from home'; known issues: crimea, sanctions, troops, share, \
+             \"work from home\""
+        );
+        let errors = run("'yes' and crimea == 'russia'").unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "a comparison puts the issue on the left and the literal on the right"
+        );
     }
 
     #[test]

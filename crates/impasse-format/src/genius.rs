@@ -17,12 +17,23 @@
 //! Real-valued issues, evaluator types other than linear, aggregations other than `sum`, nested
 //! objectives and nested ufuns are refused with the file, line and column of the construct.
 //!
+//! Quirks that GENIUS itself reads are read the way GENIUS reads them, each with a warning
+//! ([`Scenario::warnings`]) that says what was assumed:
+//! - a domain or profile whose `<issue>`s (and `<weight>`s) sit directly inside `<utility_space>`,
+//!   without an `<objective>`, is read as if they were wrapped in one;
+//! - a value listed twice in a domain issue is one value, at its first position (GENIUS would list
+//!   the same value twice, which changes no utility);
+//! - a value listed twice in a profile issue takes the evaluation of the last `<item>` that has
+//!   one, as GENIUS's and NegMAS's maps from values to evaluations keep it;
+//! - two domain issues with the same name keep it as their name; the later is keyed `name (2)`.
+//!
 //! [`GeniusSemantics::Negmas`] reads the same files the way NegMAS 0.16 does after
 //! `normalize(common_range=False)` (raw evaluations, then a per-issue rescaling to `[0, 1]`); see
 //! `negmas.rs` for the arithmetic, replicated operation for operation.
 //! `<agent>` placeholders, `similarity_function`/`criteria_function` blocks, `cost` and
 //! `description` attributes and `number_of_issues` are ignored.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -188,8 +199,9 @@ pub fn load_genius_folder_with(
     Err(diags)
 }
 
-/// A party read from a profile file (GENIUS or GeniusWeb): named after the file's stem, its notes
-/// and discount factor added to the scenario's notes under its identifier.
+/// A party read from a profile file (GENIUS or GeniusWeb): keyed and named by the file's stem
+/// exactly as written (a suffix ` (2)`, ... only when two files have the same stem), its notes and
+/// discount factor added to the scenario's notes under its key.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn imported_party(
     file: &str,
@@ -202,7 +214,7 @@ pub(crate) fn imported_party(
     notes: &mut Vec<String>,
 ) -> Party {
     let stem = stem_of(file);
-    let id = unique(identifier(&stem, "p_"), party_ids);
+    let id = unique(stem.clone(), party_ids);
     for note in profile_notes {
         notes.push(format!("party '{id}': {note}"));
     }
@@ -301,8 +313,9 @@ pub(crate) fn check_roles(
 
 /// Builds a scenario from a GENIUS domain and its profiles, each given as `(file name, text)`.
 ///
-/// Parties are named after the profiles' file stems, in the order given (their identifiers are the
-/// stems made into identifiers); the scenario is named after the domain file's stem. Every problem
+/// Parties are keyed and named by the profiles' file stems exactly as written, in the order given,
+/// and issues by their names exactly as written; the scenario is named after the domain file's
+/// stem. Every problem
 /// in any of the files is reported.
 pub fn parse_genius(
     domain: (&str, &str),
@@ -436,15 +449,28 @@ impl Element {
     }
 }
 
-/// A file being read: its name, its text and where its lines start.
+/// A file being read: its name, its text, where its lines start, and the warnings about it (what
+/// was assumed to read a quirk GENIUS accepts).
 struct Src<'a> {
     file: &'a str,
     index: LineIndex<'a>,
+    warnings: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'a> Src<'a> {
     fn new(file: &'a str, text: &'a str) -> Src<'a> {
-        Src { file, index: LineIndex::new(text) }
+        Src { file, index: LineIndex::new(text), warnings: RefCell::new(Vec::new()) }
+    }
+
+    /// Records a warning at byte offset `at`: `message` says what was found and what was assumed.
+    fn warn(&self, at: usize, message: impl Into<String>) {
+        let diag = self.index.diagnostic(self.file, at, message, "", "");
+        self.warnings.borrow_mut().push(diag);
+    }
+
+    /// The warnings recorded so far, in the order they were found.
+    fn take_warnings(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
     }
 
     fn diag(
@@ -868,6 +894,8 @@ struct DomainIssue {
     index: i64,
     name: String,
     kind: DomainKind,
+    /// The byte offset of its `<issue>` in the domain file.
+    at: usize,
 }
 
 #[derive(Debug)]
@@ -958,14 +986,25 @@ fn parse_domain(
         ));
         return None;
     };
-    let Some(objective) = space.child("objective") else {
-        diags.push(src.diag(
-            space.at,
-            "the domain has no <objective>",
-            "<objective> inside <utility_space>",
-            "none",
-        ));
-        return None;
+    let objective = match space.child("objective") {
+        Some(objective) => objective,
+        None if space.child("issue").is_some() => {
+            src.warn(
+                space.at,
+                "the domain has no <objective>: the <issue> elements directly inside \
+                 <utility_space> are read as its issues, as GENIUS and NegMAS read them",
+            );
+            space
+        }
+        None => {
+            diags.push(src.diag(
+                space.at,
+                "the domain has no <objective>",
+                "<objective> inside <utility_space>",
+                "none",
+            ));
+            return None;
+        }
     };
     let before = diags.len();
     for nested in objective.children("objective") {
@@ -999,7 +1038,7 @@ fn parse_domain(
             continue;
         }
         if let (Some(index), Some(name), Some(kind)) = (index, name, kind) {
-            issues.push(DomainIssue { index, name, kind });
+            issues.push(DomainIssue { index, name, kind, at: el.at });
         }
     }
     if issues.is_empty() && diags.len() == before {
@@ -1021,12 +1060,16 @@ fn discrete_values(src: &Src, el: &Element, diags: &mut Vec<Diagnostic>) -> Opti
             continue;
         };
         if values.contains(&value.value) {
-            diags.push(src.diag(
-                value.value_at,
-                format!("duplicate value {:?}", value.value),
-                "distinct values within an issue",
-                format!("{:?} listed twice", value.value),
-            ));
+            let issue =
+                el.attr("name").map_or_else(String::new, |name| format!(" {:?}", name.value));
+            src.warn(
+                item.at,
+                format!(
+                    "value {:?} of issue{issue} is listed twice: read as one value, at its first \
+                     position (GENIUS lists the same value twice, which changes no utility)",
+                    value.value
+                ),
+            );
             continue;
         }
         values.push(value.value.clone());
@@ -1085,14 +1128,29 @@ fn parse_profile(
         }
         _ => None,
     };
-    let Some(objective) = root.child("objective") else {
-        diags.push(src.diag(
-            root.at,
-            "the profile has no <objective>",
-            "<objective> inside <utility_space>",
-            "none",
-        ));
-        return None;
+    let objective = match root.child("objective") {
+        Some(objective) => objective,
+        None if ["issue", "weight", "utility", "utility_function"]
+            .iter()
+            .any(|name| root.child(name).is_some()) =>
+        {
+            src.warn(
+                root.at,
+                "the profile has no <objective>: the <issue> and <weight> elements directly \
+                 inside <utility_space> are read as its objective's, as GENIUS and NegMAS read \
+                 them",
+            );
+            root
+        }
+        None => {
+            diags.push(src.diag(
+                root.at,
+                "the profile has no <objective>",
+                "<objective> inside <utility_space>",
+                "none",
+            ));
+            return None;
+        }
     };
     for nested in objective.children("objective") {
         diags.push(src.diag(
@@ -1407,16 +1465,23 @@ fn discrete_evaluations(
         };
         let (Some(slot), Some(seen)) = (evals.get_mut(pos), items.get_mut(pos)) else { continue };
         if seen.is_some() {
-            diags.push(src.diag(
+            src.warn(
                 item.at,
-                format!("value {:?} is listed twice", value.value),
-                "one <item> per value",
-                "a second <item>",
-            ));
-            continue;
+                format!(
+                    "value {:?} of issue {} is listed twice: the evaluation of the last <item> \
+                     that has one is used, as GENIUS and NegMAS use it (each keeps one evaluation \
+                     per value, the last read)",
+                    value.value,
+                    issue.describe()
+                ),
+            );
         }
         // GENIUS skips a missing evaluation (or the text "null"), and fails when the value is used.
         let evaluation = item.attr("evaluation").filter(|attr| attr.value.trim() != "null");
+        if evaluation.is_none() && seen.is_some_and(|(_, evaluated)| evaluated) {
+            // A later item without an evaluation leaves the earlier evaluation in place in GENIUS.
+            continue;
+        }
         *seen = Some((item.at, evaluation.is_some()));
         *slot = evaluation.and_then(|attr| number(src, attr, "the value's evaluation", diags));
     }
@@ -1823,11 +1888,12 @@ pub(crate) fn identifier(raw: &str, prefix: &str) -> String {
     out
 }
 
+/// `id`, or `id (2)`, `id (3)`, ... when `id` is already in `taken`; the result is added to `taken`.
 pub(crate) fn unique(id: String, taken: &mut Vec<String>) -> String {
     let mut candidate = id.clone();
     let mut suffix = 2u32;
     while taken.contains(&candidate) {
-        candidate = format!("{id}_{suffix}");
+        candidate = format!("{id} ({suffix})");
         suffix = suffix.saturating_add(1);
     }
     taken.push(candidate.clone());
@@ -1849,6 +1915,7 @@ fn build(
             None
         }
     };
+    let mut warnings = domain_src.take_warnings();
     if profiles.len() < 2 {
         diags.push(Diagnostic {
             file: domain.0.to_owned(),
@@ -1881,6 +1948,7 @@ fn build(
                 if let Some(profile) = parse_profile(&src, &root, issues, semantics, &mut diags) {
                     parsed.push((file, profile));
                 }
+                warnings.extend(src.take_warnings());
             }
             None if root.name != "utility_space" => {
                 diags.push(src.diag(
@@ -1900,17 +1968,27 @@ fn build(
     };
 
     let mut issue_ids = Vec::new();
-    let model_issues: Vec<Issue> = issues
-        .iter()
-        .map(|issue| {
-            let id = unique(identifier(&issue.name, "i_"), &mut issue_ids);
-            let kind = match &issue.kind {
-                DomainKind::Discrete(values) => IssueKind::Categorical { values: values.clone() },
-                DomainKind::Integer { min, max } => IssueKind::Integer { min: *min, max: *max },
-            };
-            Issue::new(&id, &issue.name, kind)
-        })
-        .collect();
+    let mut model_issues: Vec<Issue> = Vec::with_capacity(issues.len());
+    for issue in &issues {
+        let id = unique(issue.name.clone(), &mut issue_ids);
+        if id != issue.name {
+            warnings.push(domain_src.index.diagnostic(
+                domain.0,
+                issue.at,
+                format!(
+                    "issue name {:?} is used by an earlier issue too: this one is keyed {id:?}",
+                    issue.name
+                ),
+                "",
+                "",
+            ));
+        }
+        let kind = match &issue.kind {
+            DomainKind::Discrete(values) => IssueKind::Categorical { values: values.clone() },
+            DomainKind::Integer { min, max } => IssueKind::Integer { min: *min, max: *max },
+        };
+        model_issues.push(Issue::new(&id, &issue.name, kind));
+    }
     let mut party_ids = Vec::new();
     let mut notes = Vec::new();
     let mut parties = Vec::new();
@@ -1938,6 +2016,7 @@ fn build(
         issues: model_issues,
         parties,
         notes,
+        warnings: warnings.iter().map(Diagnostic::to_string).collect(),
         ..ScenarioParts::default()
     };
     Scenario::new(parts).map_err(|errors| {
@@ -1970,7 +2049,7 @@ mod tests {
         assert_eq!(identifier("---", "p_"), "p_");
         let mut taken = Vec::new();
         assert_eq!(unique("a".into(), &mut taken), "a");
-        assert_eq!(unique("a".into(), &mut taken), "a_2");
+        assert_eq!(unique("a".into(), &mut taken), "a (2)");
     }
 
     #[test]

@@ -27,8 +27,8 @@ use impasse_core::{Issue, IssueKind, Scenario, ScenarioParts, Utility};
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::genius::{
-    FolderFormat, check_roles, file_name_of, folder_name, identifier, imported_party, read_text,
-    stem_of, unique, whole_file,
+    FolderFormat, check_roles, file_name_of, folder_name, imported_party, read_text, stem_of,
+    unique, whole_file,
 };
 use crate::json::parse_json;
 use crate::load::MAX_FILE_BYTES;
@@ -63,7 +63,7 @@ const PROFILE_KEYS: &[&str] = &[
 /// whose single key names a profile class (`LinearAdditiveUtilitySpace`,
 /// `SumOfGroupsUtilitySpace`, `DefaultPartialOrdering`, or any `…UtilitySpace`/`…Ordering`) is a
 /// profile; other JSON files are ignored. The scenario is named after the folder, the parties
-/// after their profile files' stems (made into identifiers as for GENIUS folders). Files above
+/// after their profile files' stems and the issues after their names, exactly as written. Files above
 /// 16 MiB, unreadable files, files that are not UTF-8 and `.json` files that are not JSON are
 /// reported, with line and column for syntax errors.
 pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
@@ -138,9 +138,9 @@ pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
 
 /// Builds a scenario from a GeniusWeb domain and its profiles, each given as `(file name, text)`.
 ///
-/// Parties are named after the profiles' file stems, in the order given (their identifiers are the
-/// stems made into identifiers); the scenario is named after the domain file's stem. Every problem
-/// in any of the files is reported.
+/// Parties are keyed and named by the profiles' file stems exactly as written, in the order given,
+/// and issues by their names exactly as written; the scenario is named after the domain file's
+/// stem. Every problem in any of the files is reported.
 pub fn parse_geniusweb(
     domain: (&str, &str),
     profiles: &[(&str, &str)],
@@ -1324,7 +1324,7 @@ fn build(
     let model_issues: Vec<Issue> = issues
         .iter()
         .map(|issue| {
-            let id = unique(identifier(&issue.name, "i_"), &mut issue_ids);
+            let id = unique(issue.name.clone(), &mut issue_ids);
             let kind = match &issue.kind {
                 WebKind::Discrete(values) => IssueKind::Categorical { values: values.clone() },
                 WebKind::Numbers { integer: Some((min, max)), .. } => {

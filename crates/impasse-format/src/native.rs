@@ -269,7 +269,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    let key = path_segment(key);
+    if path.is_empty() { key } else { format!("{path}.{key}") }
+}
+
+/// `key` as one segment of a dotted path (in messages and in `--set`): bare when it is a TOML bare
+/// key (ASCII letters, digits, `_` and `-`), else in double quotes with `"` and `\` escaped, as
+/// TOML writes it (`issues."work from home".values`).
+pub(crate) fn path_segment(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+    {
+        return key.to_owned();
+    }
+    let mut out = String::with_capacity(key.len() + 2);
+    out.push('"');
+    for ch in key.chars() {
+        if ch == '"' || ch == '\\' {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `name` can key a party or an issue: not empty, at most [`MAX_ID_LEN`] bytes, no control
+/// characters and no space at either end. Keys that are not identifiers are written quoted in
+/// TOML (`[issues."work from home"]`), in expressions (`"work from home" == "yes"`) and in
+/// `--set` paths (`parties."IntegerDomain-prof1".power`).
+fn is_name_key(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_ID_LEN
+        && !name.chars().any(char::is_control)
+        && name.trim() == name
 }
 
 fn place(path: &str) -> String {
@@ -327,12 +359,14 @@ impl Decls {
         IssueScope { issues: &self.issues, usable: &self.usable, labels: &self.labels }
     }
 
+    /// The parties' keys, for messages (quoted when they are not bare keys).
     fn party_ids(&self) -> String {
-        list(self.parties.iter().map(|party| party.id.clone()))
+        list(self.parties.iter().map(|party| path_segment(&party.id)))
     }
 
+    /// The issues' keys, for messages (quoted when they are not bare keys).
     fn issue_ids(&self) -> String {
-        list(self.issues.iter().map(|issue| issue.id.clone()))
+        list(self.issues.iter().map(|issue| path_segment(&issue.id)))
     }
 
     fn party_index(&self, id: &str) -> Option<usize> {
@@ -462,6 +496,23 @@ impl<'a> Checker<'a> {
             );
         }
         table.entries.len().min(max)
+    }
+
+    /// Checks that a key can name a party or an issue ([`is_name_key`]).
+    fn name_key(&mut self, key: &Key, path: &str) -> bool {
+        let ok = is_name_key(&key.name);
+        if !ok {
+            self.report(
+                &key.origin,
+                format!("invalid name {} in {}", quote(&key.name), place(path)),
+                format!(
+                    "a name of 1 to {MAX_ID_LEN} bytes with no control characters and no space \
+                     at either end (quote it when it is not an identifier)"
+                ),
+                quote(&key.name),
+            );
+        }
+        ok
     }
 
     /// Checks that a key is a valid identifier.
@@ -781,7 +832,7 @@ impl<'a> Checker<'a> {
         let count = self.limit(&table, MAX_PARTIES, "parties");
         let mut parties = Vec::new();
         for (key, value) in &table.entries[..count] {
-            self.identifier(key, "parties");
+            self.name_key(key, "parties");
             let path = join("parties", &key.name);
             let mut decl = PartyDecl {
                 id: key.name.clone(),
@@ -820,7 +871,7 @@ impl<'a> Checker<'a> {
         }
         let count = self.limit(&table, MAX_ISSUES, "issues");
         for (key, value) in &table.entries[..count] {
-            let mut ok = self.identifier(key, "issues");
+            let mut ok = self.name_key(key, "issues");
             if expr::is_keyword(&key.name) {
                 self.report(
                     &key.origin,

@@ -7,7 +7,9 @@
 //! these is taken as a bare string (`--set red_lines.x.cost=absolute`).
 //!
 //! A path walks tables by key and arrays by index (`preferences.usa.terms.0.value`, or
-//! `terms[0]`). It may create a missing key, and the tables on the way to it, only where the
+//! `terms[0]`). A key that is not a TOML bare key is quoted as in TOML:
+//! `parties."IntegerDomain-prof1".power`, `preferences.a.weights."Duration (weeks)"`; an `=`
+//! inside quotes does not end the path. It may create a missing key, and the tables on the way to it, only where the
 //! format allows that key (`conflict.balance`, `conflict.costs.<party>`,
 //! `preferences.<party>.weights.<issue>`, `parties.<id>.power`, ...); it never creates parties,
 //! issues, red lines, preconditions or proposals. A path that names nothing the format knows is an
@@ -19,7 +21,7 @@ use crate::diag::Diagnostic;
 use crate::expr::list;
 use crate::native::{
     CONFLICT_KEYS, DYNAMICS_KEYS, ISSUE_KEYS, PARTY_KEYS, PRECONDITION_KEYS, PREFERENCE_KEYS,
-    PROPOSAL_KEYS, RED_LINE_KEYS, ROOT_KEYS, SCENARIO_KEYS, TERM_KEYS,
+    PROPOSAL_KEYS, RED_LINE_KEYS, ROOT_KEYS, SCENARIO_KEYS, TERM_KEYS, path_segment,
 };
 use crate::tree::{Key, Kind, Node, Origin, toml_value};
 
@@ -36,7 +38,8 @@ impl FromStr for Override {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Override, String> {
-        match text.split_once('=') {
+        let split = assignment(text).map(|at| (&text[..at], &text[at + 1..]));
+        match split {
             Some((path, value)) if !path.trim().is_empty() && !value.trim().is_empty() => {
                 Ok(Override { path: path.trim().to_owned(), value: value.trim().to_owned() })
             }
@@ -235,12 +238,65 @@ impl<'k> Ctx<'k> {
     }
 }
 
-/// Splits a path into keys; `a.b[0].c` is read as `a.b.0.c`.
+/// Splits a path into keys; `a.b[0].c` is read as `a.b.0.c`. A key may be quoted as in TOML:
+/// `"…"` with `\` escaping the next character, or `'…'` taken literally
+/// (`parties."IntegerDomain-prof1".power`). `None` when a key is empty or a quote is not closed.
 fn split_path(path: &str) -> Option<Vec<String>> {
-    let normalised = path.replace('[', ".").replace(']', "");
-    let segments: Vec<String> =
-        normalised.split('.').map(|segment| segment.trim().to_owned()).collect();
-    (!segments.iter().any(String::is_empty)).then_some(segments)
+    let mut segments = Vec::new();
+    let mut chars = path.chars().peekable();
+    loop {
+        while chars.next_if(|ch| ch.is_whitespace()).is_some() {}
+        let segment = match chars.peek() {
+            Some(&quote) if quote == '"' || quote == '\'' => {
+                chars.next();
+                let mut text = String::new();
+                loop {
+                    match chars.next()? {
+                        ch if ch == quote => break,
+                        '\\' if quote == '"' => text.push(chars.next()?),
+                        ch => text.push(ch),
+                    }
+                }
+                text
+            }
+            _ => {
+                let mut text = String::new();
+                while let Some(ch) = chars.next_if(|ch| !matches!(ch, '.' | '[' | ']')) {
+                    text.push(ch);
+                }
+                let text = text.trim().to_owned();
+                if text.is_empty() {
+                    return None;
+                }
+                text
+            }
+        };
+        segments.push(segment);
+        while chars.next_if(|ch| ch.is_whitespace() || *ch == ']').is_some() {}
+        match chars.next() {
+            None => return Some(segments),
+            Some('.' | '[') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The byte offset of the first `=` outside quotes in `text` (quotes as in [`split_path`]).
+fn assignment(text: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (at, ch) in text.char_indices() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if ch == '\\' => escaped = true,
+            Some(open) if ch == open => quote = None,
+            Some(_) => {}
+            None if ch == '"' || ch == '\'' => quote = Some(ch),
+            None if ch == '=' => return Some(at),
+            None => {}
+        }
+    }
+    None
 }
 
 /// Reads `VALUE`: a TOML value, or else a bare string.
@@ -269,8 +325,9 @@ fn apply_one(
     let Some(segments) = split_path(&entry.path) else {
         return Err(set_error(
             entry,
-            "the path has an empty key".to_owned(),
-            "keys separated by dots, e.g. conflict.balance",
+            "the path has an empty or badly quoted key".to_owned(),
+            "keys separated by dots, quoted when they are not bare keys, e.g. conflict.balance \
+             or parties.\"B side\".power",
             crate::tree::quote(&entry.path),
         ));
     };
@@ -283,7 +340,9 @@ fn apply_one(
         let here = if depth == 0 {
             "the top level".to_owned()
         } else {
-            format!("`{}`", segments[..depth].join("."))
+            let shown: Vec<String> =
+                segments[..depth].iter().map(|key| path_segment(key)).collect();
+            format!("`{}`", shown.join("."))
         };
         let description = node.describe();
         let next = match &mut node.kind {
@@ -395,4 +454,35 @@ fn replace(entry: &Override, target: &mut Node, value: Node) -> Result<(), Diagn
     }
     *target = value;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_split_at_dots_and_brackets_outside_quotes() {
+        let split = |path: &str| split_path(path);
+        let owned = |keys: &[&str]| Some(keys.iter().map(|key| (*key).to_owned()).collect());
+        assert_eq!(split("conflict.balance"), owned(&["conflict", "balance"]));
+        assert_eq!(
+            split("preferences.a.terms[0].value"),
+            owned(&["preferences", "a", "terms", "0", "value"])
+        );
+        assert_eq!(
+            split(r#"parties."IntegerDomain-prof1".power"#),
+            owned(&["parties", "IntegerDomain-prof1", "power"])
+        );
+        assert_eq!(
+            split(r#"a.'x.y [z]'."q\"uote\\d".w["0.5"]"#),
+            owned(&["a", "x.y [z]", "q\"uote\\d", "w", "0.5"])
+        );
+        assert_eq!(split(r#" a . "b c" "#), owned(&["a", "b c"]));
+        assert_eq!(split("a..b"), None);
+        assert_eq!(split(r#"a."b"#), None);
+        assert_eq!(split(r#"a."b"c"#), None);
+        assert_eq!(assignment(r#"parties."a=b".power=1"#), Some(19));
+        assert_eq!(assignment(r#"a."\"=".b=2"#), Some(9));
+        assert_eq!(assignment(r#"a."b=1"#), None);
+    }
 }

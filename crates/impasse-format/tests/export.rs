@@ -69,7 +69,14 @@ fn check_round_trip(what: &str, scenario: &Scenario, export: &GeniusExport) -> S
     assert_eq!(back.issues().len(), scenario.issues().len(), "{what}");
     for (a, b) in scenario.issues().iter().zip(back.issues()) {
         assert_eq!(a.cardinality(), b.cardinality(), "{what}: issue {}", a.id);
-        assert_eq!(a.id, b.id, "{what}: identifiers survive the round trip");
+        assert_eq!(a.id, b.id, "{what}: keys survive the round trip");
+        if let (
+            IssueKind::Categorical { values: x } | IssueKind::Ordinal { values: x },
+            IssueKind::Categorical { values: y },
+        ) = (&a.kind, &b.kind)
+        {
+            assert_eq!(x, y, "{what}: value names survive the round trip");
+        }
     }
     assert_eq!(back.parties().len(), scenario.parties().len(), "{what}");
     let reservations = scenario.reservation_values();
@@ -122,7 +129,7 @@ fn genius_fixtures_round_trip_exactly() {
                 assert!(what.ends_with("10issues"), "{what}: {problems:?}");
                 assert_eq!(problems.len(), 2, "one per party: {problems:?}");
                 assert!(
-                    problems[0].starts_with("party 'profile_1': its utility has"),
+                    problems[0].starts_with("party 'profile-1': its utility has"),
                     "{problems:?}"
                 );
                 assert!(problems[0].contains("non-additive term"), "{problems:?}");
@@ -170,7 +177,11 @@ fn the_genius_collection_round_trips_bit_for_bit() {
                 continue;
             };
             let back = reimport(&export);
+            let what = folder.display().to_string();
+            assert_eq!(scenario.issues(), back.issues(), "{what}: issue and value names kept");
             for (party, genius) in scenario.parties().iter().zip(back.parties()) {
+                assert_eq!(party.id, genius.id, "{what}: party names kept");
+                assert_eq!(party.name, genius.name, "{what}: party names kept");
                 let what = format!("{} {}", folder.display(), party.id);
                 assert_eq!(party.utility.weights(), genius.utility.weights(), "{what}");
                 assert_eq!(party.utility.values(), genius.utility.values(), "{what}");
@@ -267,6 +278,49 @@ fn a_folder_written_loads_back_through_load_path() {
     let err = write_genius_folder(&scenario, &dir).expect_err("stray file");
     assert!(err.to_string().contains("stray.xml"), "{err}");
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// Names as written (spaces, parentheses, leading digits, `+`) survive an export and a reading back,
+/// through files and through a folder (see: #10).
+#[test]
+fn names_as_written_survive_a_round_trip() {
+    let quirks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/genius-quirks/NoObjective");
+    let scenario = load_genius_folder(Path::new(quirks)).unwrap_or_else(|diags| panic!("{diags}"));
+    let export = to_genius(&scenario).expect("exports");
+    assert!(export.notes.is_empty(), "{:?}", export.notes);
+    let files: Vec<&str> = export.profiles.iter().map(|file| file.name.as_str()).collect();
+    assert_eq!(files, ["Job-prof1.xml", "Job-prof2.xml"]);
+    assert!(export.domain.text.contains(r#"name="Duration (weeks)""#), "{}", export.domain.text);
+    assert!(export.domain.text.contains(r#"value="06-09""#), "{}", export.domain.text);
+    let back = check_round_trip("NoObjective", &scenario, &export);
+    assert_eq!(back.issues(), scenario.issues());
+    assert!(back.warnings().is_empty(), "the export is plain GENIUS: {:?}", back.warnings());
+
+    let dir = std::env::temp_dir().join(format!("impasse-export-names-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    write_genius_folder(&scenario, &dir).expect("writes");
+    let back = load_genius_folder(&dir).unwrap_or_else(|diags| panic!("{diags}"));
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(back.issues(), scenario.issues());
+    let ids: Vec<&str> = back.parties().iter().map(|party| party.id.as_str()).collect();
+    assert_eq!(ids, ["Job-prof1", "Job-prof2"]);
+
+    // A party key that cannot be a file name is written under a sanitised one, with a note.
+    let mut parts = scenario.parts().clone();
+    parts.parties[0].id = "Job/prof 1".into();
+    parts.parties[1].id = "pareto".into();
+    let odd = Scenario::new(parts).expect("valid");
+    let export = to_genius(&odd).expect("exports");
+    let files: Vec<&str> = export.profiles.iter().map(|file| file.name.as_str()).collect();
+    assert_eq!(files, ["Job_prof_1.xml", "pareto_2.xml"], "GENIUS skips *pareto.xml");
+    assert!(
+        export
+            .notes
+            .iter()
+            .any(|note| note.starts_with("party 'Job/prof 1': written as Job_prof_1.xml")),
+        "{:?}",
+        export.notes
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

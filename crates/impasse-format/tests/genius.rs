@@ -16,6 +16,7 @@ use proptest::prelude::*;
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/genius-domains");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/genius");
+const QUIRKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/genius-quirks");
 
 /// The collection of GENIUS domains: the shared one when present, else the copies in tests/data.
 fn domains_root() -> PathBuf {
@@ -255,12 +256,14 @@ fn camera_b_matches_genius_by_hand() {
     assert_eq!(scenario.name(), "CameraB");
     assert_eq!(scenario.space().size(), Some(3600));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["Camera_B_prof1", "Camera_B_prof2"]);
+    assert_eq!(ids, ["Camera-B-prof1", "Camera-B-prof2"], "keys are the file stems as written");
     let names: Vec<&str> = scenario.parties().iter().map(|party| party.name.as_str()).collect();
     assert_eq!(names, ["Camera-B-prof1", "Camera-B-prof2"]);
     let issue_names: Vec<&str> =
         scenario.issues().iter().map(|issue| issue.name.as_str()).collect();
     assert_eq!(issue_names, ["Maker", "Body", "Lens", "Tripod", "Bag", "Accessory"]);
+    let issue_ids: Vec<&str> = scenario.issues().iter().map(|issue| issue.id.as_str()).collect();
+    assert_eq!(issue_ids, issue_names, "issues are keyed by their names as written");
     assert_eq!(
         scenario.issues()[0].kind,
         IssueKind::Categorical {
@@ -280,8 +283,8 @@ fn camera_b_matches_genius_by_hand() {
     assert_eq!(
         scenario.notes(),
         [
-            "party 'Camera_B_prof1': GENIUS discount factor 0.5 noted, not applied by the static analyses",
-            "party 'Camera_B_prof2': GENIUS discount factor 0.5 noted, not applied by the static analyses",
+            "party 'Camera-B-prof1': GENIUS discount factor 0.5 noted, not applied by the static analyses",
+            "party 'Camera-B-prof2': GENIUS discount factor 0.5 noted, not applied by the static analyses",
         ]
     );
 
@@ -329,7 +332,7 @@ fn laptop_c_is_clamped_at_one() {
     let scenario = load("y2012/LaptopC");
     assert_eq!(scenario.space().size(), Some(27));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["Laptop_C_prof1", "Laptop_C_prof2"]);
+    assert_eq!(ids, ["Laptop-C-prof1", "Laptop-C-prof2"]);
     let profile = scrape_additive(&read("y2012/LaptopC/Laptop-C-prof1.xml"));
     let weight_sum: f64 = profile.iter().map(|(_, weight)| weight).sum();
     assert!(weight_sum > 1.0, "the fixture's weights sum above 1");
@@ -364,7 +367,7 @@ fn ten_issues_matches_an_independent_hyper_rectangle_evaluation() {
     let scenario = load("y2014/10issues");
     assert_eq!(scenario.space().size(), Some(10_000_000_000));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["profile_1", "profile_2"]);
+    assert_eq!(ids, ["profile-1", "profile-2"]);
     for issue in scenario.issues() {
         assert_eq!(issue.kind, IssueKind::Integer { min: 0, max: 9 });
     }
@@ -455,7 +458,7 @@ fn integer_evaluators_follow_genius() {
     assert_eq!(scenario.issues()[1].kind, IssueKind::Integer { min: 1, max: 5 });
     assert_eq!(scenario.space().size(), Some(10));
     let (a, b) = (&scenario.parties()[0], &scenario.parties()[1]);
-    assert_eq!((a.id.as_str(), a.name.as_str()), ("alpha_1", "alpha-1"));
+    assert_eq!((a.id.as_str(), a.name.as_str()), ("alpha-1", "alpha-1"));
     // A: red 4/4, blue 2/4; size clamp(0.25·(v − 1), 0, 1).
     assert!(close(a.utility.eval(&[0, 4]), 0.6 + 0.4));
     assert!(close(a.utility.eval(&[1, 2]), 0.6 * 0.5 + 0.4 * 0.5));
@@ -470,7 +473,7 @@ fn integer_evaluators_follow_genius() {
     assert_eq!(b.discount, None);
     assert_eq!(
         scenario.notes(),
-        ["party 'alpha_1': GENIUS discount factor 0.9 noted, not applied by the static analyses"]
+        ["party 'alpha-1': GENIUS discount factor 0.9 noted, not applied by the static analyses"]
     );
 }
 
@@ -517,7 +520,7 @@ fn an_integer_issue_without_evaluator_scores_zero_with_a_note() {
         scenario
             .notes()
             .iter()
-            .any(|note| note.starts_with("party 'alpha_1'") && note.contains("no evaluator"))
+            .any(|note| note.starts_with("party 'alpha-1'") && note.contains("no evaluator"))
     );
 }
 
@@ -814,14 +817,132 @@ fn problems_in_several_files_are_all_reported() {
     let bad_a = PROFILE_A.replace("<weight index=\"1\" value=\"0.6\"/>\n", "");
     let bad_b = PROFILE_B.replacen("</issue>", "</isue>", 1);
     let domain =
-        DOMAIN.replace(r#"<item index="2" value="blue"/>"#, r#"<item index="2" value="red"/>"#);
+        DOMAIN.replace(r#"lowerbound="1" upperbound="5"/>"#, r#"lowerbound="x" upperbound="5"/>"#);
     let diags = parse_genius(("dom.xml", &domain), &[("a.xml", &bad_a), ("b.xml", &bad_b)])
         .expect_err("several");
     let files: Vec<&str> = diags.0.iter().map(|diag| diag.file.as_str()).collect();
     assert_eq!(files, ["b.xml", "dom.xml"], "{diags}");
-    let duplicate = find(&diags, "duplicate value \"red\"");
-    let (line, column) = position_of(&domain, r#"<item index="2" value="red""#);
-    assert_eq!(at(duplicate), (line, column + r#"<item index="2" value=""#.len() as u32));
+    let bound = find(&diags, "`lowerbound` is not an integer");
+    let (line, column) = position_of(&domain, r#"lowerbound="x""#);
+    assert_eq!(at(bound), (line, column + r#"lowerbound=""#.len() as u32));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quirks GENIUS reads: loaded with a warning that says what was assumed (see: #10)
+
+fn labels(scenario: &Scenario, issue: usize) -> Vec<&str> {
+    match &scenario.issues()[issue].kind {
+        IssueKind::Categorical { values } | IssueKind::Ordinal { values } => {
+            values.iter().map(String::as_str).collect()
+        }
+        other => panic!("a discrete issue, found {other:?}"),
+    }
+}
+
+#[test]
+fn quirks_issues_without_an_objective_load_with_a_warning() {
+    let dir = Path::new(QUIRKS).join("NoObjective");
+    let scenario = load_genius_folder(&dir).unwrap_or_else(|diags| panic!("{diags}"));
+    let file = dir.join("Job-prof2.xml").display().to_string();
+    assert_eq!(
+        scenario.warnings(),
+        [format!(
+            "{file}:2:1: the profile has no <objective>: the <issue> and <weight> elements \
+             directly inside <utility_space> are read as its objective's, as GENIUS and NegMAS \
+             read them"
+        )]
+    );
+    let ids: Vec<&str> = scenario.issues().iter().map(|issue| issue.id.as_str()).collect();
+    assert_eq!(ids, ["work from home", "Duration (weeks)", "Salary"]);
+    assert_eq!(labels(&scenario, 1), ["06-09", "10-12", "13+"]);
+    let parties: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
+    assert_eq!(parties, ["Job-prof1", "Job-prof2"]);
+    // Job-prof2, by hand: 0.4·5/5 + 0.4·4/4 + 0.2·clamp(0.5·(3 − 1)) = 1; 0.4/5 + 0.4/4 + 0 = 0.18.
+    let prof2 = &scenario.parties()[1];
+    assert!(close(prof2.utility.eval(&[0, 0, 2]), 1.0));
+    assert!(close(prof2.utility.eval(&[1, 2, 0]), 0.18));
+    assert_eq!(prof2.reservation, Reservation::Value(0.1));
+    // The wrapped profile reads as before, with no warning of its own.
+    let prof1 = &scenario.parties()[0];
+    assert!(close(prof1.utility.eval(&[1, 2, 0]), 0.2 + 0.3 + 0.5));
+
+    // A <utility_space> with neither an <objective> nor issues is still refused: GENIUS cannot
+    // read it either.
+    let domain = fs::read_to_string(dir.join("Job-domain.xml")).expect("domain");
+    let prof1 = fs::read_to_string(dir.join("Job-prof1.xml")).expect("profile");
+    let empty = "<utility_space>\n<reservation value=\"0.1\"/>\n</utility_space>\n";
+    let diags = parse_genius(("d.xml", &domain), &[("a.xml", &prof1), ("b.xml", empty)])
+        .expect_err("no objective and no issues");
+    let diag = only(&diags);
+    assert_eq!((diag.file.as_str(), diag.line, diag.column), ("b.xml", 1, 1));
+    assert_eq!(diag.message, "the profile has no <objective>");
+}
+
+#[test]
+fn quirks_two_issues_with_one_name_are_keyed_apart_with_a_warning() {
+    let domain = DOMAIN.replace(r#"name="Size""#, r#"name="Color""#);
+    let profile_a = PROFILE_A.replace(r#"name="Size""#, r#"name="Color""#);
+    let profile_b = PROFILE_B.replace(r#"name="Size""#, r#"name="Color""#);
+    let scenario =
+        parse_genius(("dom.xml", &domain), &[("a.xml", &profile_a), ("b.xml", &profile_b)])
+            .unwrap_or_else(|diags| panic!("{diags}"));
+    let ids: Vec<&str> = scenario.issues().iter().map(|issue| issue.id.as_str()).collect();
+    assert_eq!(ids, ["Color", "Color (2)"]);
+    assert_eq!(scenario.issues()[1].name, "Color", "the name stays as written");
+    let (line, column) = position_of(&domain, r#"<issue index="2""#);
+    assert_eq!(
+        scenario.warnings(),
+        [format!(
+            "dom.xml:{line}:{column}: issue name \"Color\" is used by an earlier issue too: this \
+             one is keyed \"Color (2)\""
+        )]
+    );
+}
+
+#[test]
+fn quirks_an_item_listed_twice_loads_with_a_warning() {
+    let dir = Path::new(QUIRKS).join("DuplicateItem");
+    let scenario = load_genius_folder(&dir).unwrap_or_else(|diags| panic!("{diags}"));
+    let domain = dir.join("Fruit-domain.xml").display().to_string();
+    let buyer = dir.join("Fruit-buyer.xml").display().to_string();
+    assert_eq!(
+        scenario.warnings(),
+        [
+            format!(
+                "{domain}:8:9: value \"Apple\" of issue \"Fruit\" is listed twice: read as one \
+                 value, at its first position (GENIUS lists the same value twice, which changes \
+                 no utility)"
+            ),
+            format!(
+                "{buyer}:7:7: value \"Apple\" of issue 'Fruit' (index 1) is listed twice: the \
+                 evaluation of the last <item> that has one is used, as GENIUS and NegMAS use it \
+                 (each keeps one evaluation per value, the last read)"
+            ),
+        ]
+    );
+    assert_eq!(labels(&scenario, 0), ["Apple", "Pear", "Kiwi"]);
+    assert_eq!(scenario.issues()[1].id, "Box size");
+    assert_eq!(scenario.space().size(), Some(6));
+    // The buyer's evaluations are Apple 10 (the last), Pear 5, Kiwi 4: divided by 10.
+    let buyer = &scenario.parties()[0];
+    assert_eq!(buyer.id, "Fruit-buyer");
+    assert!(close(buyer.utility.eval(&[0, 1]), 0.7 + 0.3));
+    assert!(close(buyer.utility.eval(&[1, 0]), 0.7 * 0.5 + 0.3 * 0.5));
+    assert!(close(buyer.utility.eval(&[2, 0]), 0.7 * 0.4 + 0.3 * 0.5));
+    let seller = &scenario.parties()[1];
+    assert!(close(seller.utility.eval(&[2, 1]), 0.5 * 0.5 + 0.5 / 3.0));
+
+    // A later <item> without an evaluation leaves the earlier one, as in GENIUS.
+    let text = fs::read_to_string(dir.join("Fruit-buyer.xml")).expect("profile");
+    let later_bare =
+        text.replace(r#"value="Apple" evaluation="10""#, r#"value="Apple" evaluation="null""#);
+    let seller = fs::read_to_string(dir.join("Fruit-seller.xml")).expect("profile");
+    let domain = fs::read_to_string(dir.join("Fruit-domain.xml")).expect("domain");
+    let scenario =
+        parse_genius(("Fruit-domain.xml", &domain), &[("b.xml", &later_bare), ("s.xml", &seller)])
+            .unwrap_or_else(|diags| panic!("{diags}"));
+    // Apple 2, Pear 5, Kiwi 4: divided by 5.
+    assert!(close(scenario.parties()[0].utility.eval(&[0, 1]), 0.7 * 0.4 + 0.3));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -955,7 +1076,7 @@ fn folders_classify_by_root_element_and_skip_the_rest() {
     fs::create_dir_all(scratch.0.join("sub.xml")).expect("a folder named like a file");
     let scenario = load_genius_folder(&scratch.0).unwrap_or_else(|diags| panic!("{diags}"));
     let ids: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
-    assert_eq!(ids, ["a_profile", "b_profile"], "sorted file-name order");
+    assert_eq!(ids, ["a-profile", "b-profile"], "sorted file-name order");
     assert!(scenario.name().starts_with("impasse-genius-"));
 }
 

@@ -253,15 +253,119 @@ fn negative_power_and_costs_are_out_of_range() {
 
 #[test]
 fn bad_identifiers_are_reported_at_the_key() {
-    let text = minimal_with("[parties.b]", "[parties.\"b-2\"]")
-        .replace("\"b\"", "\"b-2\"")
-        .replace("[\"b\"]", "[\"b-2\"]");
+    // Red lines, preconditions and proposals are keyed by identifiers.
+    let text = minimal_with("[red_lines.floor]", "[red_lines.\"floor-2\"]");
+    let diags = errors(toml(&text));
+    assert_single(
+        &diags,
+        40,
+        12,
+        "invalid identifier `floor-2` in `red_lines`",
+        "ASCII letters, digits and `_`, starting with a letter, at most 128 bytes",
+        "\"floor-2\"",
+    );
+    // Party and issue names may be any text, but not empty or with a space at either end.
+    let text = minimal_with("[parties.b]", "[parties.\"b \"]")
+        .replace("\"b\"", "\"b \"")
+        .replace("[\"b\"]", "[\"b \"]")
+        .replace("[preferences.b]", "[preferences.\"b \"]")
+        .replace("[[preferences.b.terms]]", "[[preferences.\"b \".terms]]");
     let diags = errors(toml(&text));
     let bad: Vec<&Diagnostic> =
-        diags.iter().filter(|diag| diag.message.starts_with("invalid identifier")).collect();
+        diags.iter().filter(|diag| diag.message.starts_with("invalid name")).collect();
     assert_eq!(bad.len(), 1, "{}", Diagnostics(diags.clone()));
     assert_eq!((bad[0].line, bad[0].column), (9, 10));
-    assert_eq!(bad[0].found, "\"b-2\"");
+    assert_eq!(bad[0].message, "invalid name \"b \" in `parties`");
+    assert_eq!(bad[0].found, "\"b \"");
+}
+
+/// Names that are not identifiers, as GENIUS domains have them, are written quoted: as TOML keys,
+/// in expressions and in `--set` paths (see: #10).
+const QUOTED: &str = r#"format_version = 1
+
+[scenario]
+name = "Job"
+
+[parties."IntegerDomain-prof1"]
+name = "Employer"
+
+[parties."B side"]
+name = "B side"
+
+[issues."work from home"]
+name = "work from home"
+type = "categorical"
+values = ["yes", "no"]
+
+[issues."Duration (weeks)"]
+name = "Duration (weeks)"
+type = "ordinal"
+values = ["06-09", "10-12", "13+"]
+
+[preferences."IntegerDomain-prof1"]
+reservation = 0.2
+weights = { "work from home" = 0.5, "Duration (weeks)" = 0.5 }
+values."work from home" = { yes = 0.0, no = 1.0 }
+values."Duration (weeks)" = { "06-09" = 1.0, "10-12" = 0.5 }
+
+[preferences."B side"]
+reservation = 0.1
+weights = { "work from home" = 1 }
+values."work from home" = { yes = 1.0 }
+
+[red_lines.home]
+party = "B side"
+requires = '"work from home" == "yes" or "Duration (weeks)" >= "10-12"'
+cost = "absolute"
+
+[proposals.short]
+package = { "work from home" = "no", "Duration (weeks)" = "06-09" }
+"#;
+
+#[test]
+fn quoted_names_are_read_and_addressed_as_written() {
+    let scenario = toml(QUOTED).unwrap_or_else(|diags| panic!("{diags}"));
+    let parties: Vec<&str> = scenario.parties().iter().map(|party| party.id.as_str()).collect();
+    assert_eq!(parties, ["IntegerDomain-prof1", "B side"]);
+    let issues: Vec<&str> = scenario.issues().iter().map(|issue| issue.id.as_str()).collect();
+    assert_eq!(issues, ["work from home", "Duration (weeks)"]);
+    assert_eq!(
+        scenario.red_lines()[0].requires,
+        Expr::Or(vec![atom(0, 2, &[0]), atom(1, 3, &[1, 2])])
+    );
+    assert_eq!(scenario.proposals()[0].package, [Some(1), Some(0)]);
+    assert_eq!(scenario.parties()[0].utility.eval(&[1, 0]), 1.0);
+
+    // `--set` paths quote such keys as TOML does; an `=` inside quotes belongs to the path.
+    let overrides = set(&[
+        r#"parties."IntegerDomain-prof1".power=3"#,
+        r#"preferences.'B side'.reservation=0.4"#,
+        r#"preferences."IntegerDomain-prof1".values."Duration (weeks)"."10-12"=0.25"#,
+        r#"preferences."IntegerDomain-prof1".weights["work from home"]=0.75"#,
+    ]);
+    let scenario = parse_native(QUOTED, "s.toml", NativeSyntax::Toml, &overrides)
+        .unwrap_or_else(|diags| panic!("{diags}"));
+    assert_eq!(scenario.parties()[0].power, 3.0);
+    assert_eq!(scenario.parties()[1].reservation, Reservation::Value(0.4));
+    assert_eq!(scenario.parties()[0].utility.weights(), [0.75, 0.5]);
+    assert_eq!(scenario.parties()[0].utility.values()[1], [1.0, 0.25, 0.0]);
+    let with_eq: Override = r#"parties."a=b".power=1"#.parse().expect("PATH=VALUE");
+    assert_eq!((with_eq.path.as_str(), with_eq.value.as_str()), (r#"parties."a=b".power"#, "1"));
+
+    // Unknown quoted names are reported with the path written as it would be typed.
+    let overrides = set(&[r#"preferences."B side".weights."work  from home"=1"#]);
+    let diags = errors(parse_native(QUOTED, "s.toml", NativeSyntax::Toml, &overrides));
+    assert_eq!(diags.len(), 1, "{}", Diagnostics(diags.clone()));
+    assert!(
+        diags[0].message.contains(r#"`preferences."B side".weights` has no key `work  from home`"#),
+        "{}",
+        diags[0]
+    );
+    // An unclosed quote swallows the `=`: there is no PATH=VALUE.
+    assert!(r#"parties."B side.power=1"#.parse::<Override>().is_err());
+    let junk = set(&[r#"parties."B side"x.power=1"#]);
+    let diags = errors(parse_native(QUOTED, "s.toml", NativeSyntax::Toml, &junk));
+    assert!(diags[0].message.contains("the path has an empty or badly quoted key"), "{}", diags[0]);
 }
 
 #[test]

@@ -256,6 +256,9 @@ pub struct AnalysisReport {
     pub ripeness: Option<crate::RipenessReport>,
     /// How the analysis was done.
     pub notes: Vec<String>,
+    /// What was assumed while reading the scenario (quirks of a GENIUS file tolerated as GENIUS
+    /// tolerates them), located (`file:line:column: …`).
+    pub warnings: Vec<String>,
 }
 
 impl AnalysisReport {
@@ -353,6 +356,7 @@ impl AnalysisReport {
                 .as_ref()
                 .map(|ripeness| crate::RipenessReport::new(scenario, ripeness)),
             notes: analysis.notes.iter().chain(&analysis.clashes.notes).cloned().collect(),
+            warnings: scenario.warnings().to_vec(),
         }
     }
 }

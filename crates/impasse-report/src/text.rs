@@ -196,6 +196,13 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
             writeln!(out, "  - {note}")?;
         }
     }
+    if !report.warnings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Read with assumptions")?;
+        for warning in &report.warnings {
+            writeln!(out, "  - {warning}")?;
+        }
+    }
     Ok(())
 }
 

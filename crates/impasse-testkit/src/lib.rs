@@ -8,9 +8,11 @@
 //!   terms, caps, proposals);
 //! - [`oracle`]: brute-force answers computed naively over the original outcome space, written
 //!   independently of `impasse-analysis`, to compare its answers against;
+//! - [`genius`]: an independent reading of the names in GENIUS XML files;
 //! - [`rng`]: a tiny seeded generator (SplitMix64), so nothing depends on a global RNG.
 
 pub mod build;
+pub mod genius;
 pub mod oracle;
 pub mod rng;
 pub mod strategies;

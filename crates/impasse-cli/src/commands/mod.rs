@@ -48,14 +48,21 @@ pub(crate) fn with_threads<T: Send>(
     }
 }
 
-/// Loads a scenario; on bad input prints every diagnostic and returns the exit code 2 as `Err`.
+/// Loads a scenario; prints its loading warnings (what the reader assumed) to stderr; on bad input
+/// prints every diagnostic and returns the exit code 2 as `Err`.
 pub(crate) fn load(
     path: &Path,
     overrides: &[Override],
     semantics: impasse_format::GeniusSemantics,
 ) -> anyhow::Result<Result<Scenario, ExitCode>> {
     match impasse_app::load(path, overrides, semantics) {
-        Ok(scenario) => Ok(Ok(scenario)),
+        Ok(scenario) => {
+            let mut stderr = std::io::stderr().lock();
+            for warning in scenario.warnings() {
+                writeln!(stderr, "warning: {warning}")?;
+            }
+            Ok(Ok(scenario))
+        }
         Err(err) => Ok(Err(fail(err)?)),
     }
 }
