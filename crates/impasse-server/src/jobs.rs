@@ -157,6 +157,10 @@ impl Job {
     fn run(&self, tournament: &Tournament) {
         let outcome = impasse_app::tournament::run_in_memory(tournament, &self.token, |rows| {
             let mut state = self.lock();
+            if state.status != Status::Running {
+                // Cancelled while this batch ran: the standings stay as they were answered.
+                return;
+            }
             for row in rows {
                 state.summary.add(row);
             }
