@@ -209,12 +209,22 @@ impl PyScenario {
 
     /// The linear-additive form of every party's utility, for NegMAS export: a list of dicts
     /// with `id`, `weights`, `values` (per issue, the value of each value), `offset` and
-    /// `reservation`. Raises `ValueError` for a non-additive utility (terms or a cap).
+    /// `reservation`. Raises `ValueError` for a non-additive utility (terms, or a cap that some
+    /// outcome reaches).
     fn _additive<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for (party, reservation) in self.inner.parties().iter().zip(self.inner.reservation_values())
         {
-            if !party.utility.is_additive() {
+            let utility = &party.utility;
+            // A cap that no outcome reaches (GENIUS's clamp of Σ w·eval to 1) changes nothing.
+            let best: f64 = utility.offset()
+                + utility
+                    .tables()
+                    .iter()
+                    .map(|t| t.iter().copied().fold(f64::MIN, f64::max))
+                    .sum::<f64>();
+            let cap_binds = utility.cap().is_some_and(|cap| best > cap);
+            if !utility.terms().is_empty() || cap_binds {
                 return Err(PyValueError::new_err(format!(
                     "party '{}' has a utility with terms or a cap, which NegMAS's \
                      LinearAdditiveUtilityFunction cannot express",
