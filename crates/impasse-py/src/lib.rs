@@ -1,7 +1,7 @@
 //! `impasse._impasse`: the native half of the `impasse` Python package.
 //!
 //! The Pythonic API lives in `python/impasse/__init__.py` (with stubs in `__init__.pyi`); this
-//! module decodes Python arguments, calls [`engine`] (the only module that calls into the impasse
+//! module decodes Python arguments, calls `engine` (the only module that calls into the impasse
 //! libraries) with the GIL released, and encodes the results. Reports cross as JSON text, decoded
 //! by `json.loads` on the Python side, so `to_dict()` is exactly the CLI's `--format json`.
 
