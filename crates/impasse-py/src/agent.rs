@@ -1,7 +1,7 @@
 //! Agents written in Python: a Rust [`Agent`] that holds the Python object and calls it with the
 //! GIL held, one call per decision.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use impasse_core::Scenario;
 use impasse_negotiate::{Agent, Response, Setting, State};
@@ -42,8 +42,11 @@ pub(crate) struct PyState {
     n_steps: Option<u32>,
     offer: Option<u32>,
     offers: Py<PyList>,
-    outcomes: Option<Py<PyList>>,
+    outcomes: OutcomeCache,
 }
+
+/// Every outcome of a scenario as dicts, built once and shared by every agent that asks.
+pub(crate) type OutcomeCache = Arc<OnceLock<Py<PyList>>>;
 
 #[pymethods]
 impl PyState {
@@ -111,18 +114,18 @@ impl PyState {
         Ok(self.setting.profiles()[self.me].is_acceptable(index as u32))
     }
 
-    /// Every outcome (package), as dicts, in outcome-index order.
-    fn outcomes(&mut self, py: Python<'_>) -> PyResult<Py<PyList>> {
-        if let Some(list) = &self.outcomes {
+    /// Every outcome (package), as dicts, in outcome-index order. The list is built once per
+    /// scenario and shared: read it, do not modify it.
+    fn outcomes(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        if let Some(list) = self.outcomes.get() {
             return Ok(list.clone_ref(py));
         }
         let list = PyList::empty(py);
         for o in 0..u64::from(self.setting.n_outcomes()) {
             list.append(outcome_to_py(py, &self.scenario, o)?)?;
         }
-        let list = list.unbind();
-        self.outcomes = Some(list.clone_ref(py));
-        Ok(list)
+        let _ = self.outcomes.set(list.unbind());
+        Ok(self.outcomes.get().expect("set just above").clone_ref(py))
     }
 
     fn __repr__(&self) -> String {
@@ -152,6 +155,7 @@ impl PyAgent {
         setting: Arc<Setting>,
         me: usize,
         errors: ErrorSlot,
+        outcomes: OutcomeCache,
     ) -> PyResult<PyAgent> {
         let state = PyState {
             scenario: scenario.clone(),
@@ -162,7 +166,7 @@ impl PyAgent {
             n_steps: None,
             offer: None,
             offers: PyList::empty(py).unbind(),
-            outcomes: None,
+            outcomes,
         };
         Ok(PyAgent { object, state: Py::new(py, state)?, scenario, errors })
     }

@@ -33,9 +33,8 @@ pub(crate) fn outcome_to_py<'py>(
 /// outcome index.
 pub(crate) fn outcome_from_py(scenario: &Scenario, obj: &Bound<'_, PyAny>) -> PyResult<u64> {
     let size = scenario.space().size().unwrap_or(u64::MAX);
-    if let Ok(index) = obj.extract::<u64>()
-        && !obj.is_instance_of::<PyBool>()
-    {
+    if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
+        let index: u64 = obj.extract()?;
         if index >= size {
             return Err(PyValueError::new_err(format!(
                 "outcome index {index} is out of range; the space has {size} outcomes"
@@ -52,12 +51,13 @@ pub(crate) fn outcome_from_py(scenario: &Scenario, obj: &Bound<'_, PyAny>) -> Py
     let issues = scenario.issues();
     let mut values = vec![u32::MAX; issues.len()];
     for (key, value) in dict.iter() {
-        let Ok(key) = key.extract::<String>() else {
+        let Ok(key) = key.cast::<PyString>() else {
             return Err(PyValueError::new_err(format!(
                 "issue names are strings, found {}",
                 key.repr()?
             )));
         };
+        let key = key.to_str()?;
         let Some(at) = issues
             .iter()
             .position(|i| i.id == key)
@@ -70,9 +70,8 @@ pub(crate) fn outcome_from_py(scenario: &Scenario, obj: &Bound<'_, PyAny>) -> Py
             )));
         };
         let issue = &issues[at];
-        let index = if value.is_instance_of::<PyString>() {
-            let label: String = value.extract()?;
-            let label = label.as_str();
+        let index = if let Ok(label) = value.cast::<PyString>() {
+            let label = label.to_str()?;
             issue.label_index(label).or_else(|| {
                 label.parse::<f64>().ok().and_then(|number| issue.numeric_index(number))
             })

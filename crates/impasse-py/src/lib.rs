@@ -116,6 +116,13 @@ fn to_py_err(py: Python<'_>, err: EngineError) -> PyErr {
 pub struct PyScenario {
     inner: Arc<Scenario>,
     path: Option<String>,
+    outcome_dicts: agent::OutcomeCache,
+}
+
+impl PyScenario {
+    fn new(scenario: Scenario, path: Option<String>) -> PyScenario {
+        PyScenario { inner: Arc::new(scenario), path, outcome_dicts: Default::default() }
+    }
 }
 
 #[pymethods]
@@ -353,7 +360,7 @@ fn load(
     let scenario = py
         .detach(|| engine::load(&path, &overrides, genius_semantics))
         .map_err(|err| to_py_err(py, err))?;
-    Ok(PyScenario { inner: Arc::new(scenario), path: Some(shown) })
+    Ok(PyScenario::new(scenario, Some(shown)))
 }
 
 /// Analyses a scenario; returns the report as JSON text (`impasse analyze --format json`).
@@ -386,6 +393,7 @@ fn negotiate_json(
     let inner = scenario.inner.clone();
     let setting = py.detach(|| engine::setting(inner.clone())).map_err(|err| to_py_err(py, err))?;
     let errors: ErrorSlot = Arc::new(Mutex::new(None));
+    let scenario_outcomes = scenario.outcome_dicts.clone();
     let mut seats = Vec::new();
     for (me, agent) in agents.iter().enumerate() {
         if let Ok(name) = agent.extract::<String>() {
@@ -402,6 +410,7 @@ fn negotiate_json(
         let label = agent.get_type().name()?.to_string();
         let object = agent.clone().unbind();
         let (scenario, setting, errors) = (inner.clone(), setting.clone(), errors.clone());
+        let outcomes = scenario_outcomes.clone();
         seats.push(Seat::Custom(
             label,
             Box::new(move || {
@@ -414,6 +423,7 @@ fn negotiate_json(
                         setting.clone(),
                         me,
                         errors.clone(),
+                        outcomes.clone(),
                     );
                     match agent {
                         Ok(agent) => Box::new(agent) as Box<dyn impasse_negotiate::Agent>,
@@ -506,7 +516,7 @@ fn scenario_from_tables(
         .collect();
     let scenario = engine::scenario_from_tables(name, table_issues, parties)
         .map_err(|err| Python::attach(|py| to_py_err(py, err)))?;
-    Ok(PyScenario { inner: Arc::new(scenario), path: None })
+    Ok(PyScenario::new(scenario, None))
 }
 
 /// The native module.
