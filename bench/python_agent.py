@@ -4,8 +4,9 @@
 1. Negotiations per second of one Python strategy played in impasse (`impasse.Agent`) and as a
    NegMAS `SAONegotiator`, both sides the same Python code, on the same GENIUS domain read with
    NegMAS's semantics (so both frameworks see the same utilities), 100 steps.
-2. `impasse.analyze` called from Python against `impasse time` (the same analysis timed inside
-   the CLI's process) on the same domain.
+2. `impasse.analyze` called from Python (analysis, report and JSON decoding included) against
+   `impasse time` (the analysis alone, timed inside the CLI's process) on the same domain and on a
+   synthetic 10^6-package scenario (bench/gen_synthetic.py, written to bench/out/).
 
 Run from the repository root, in a venv with the package, negmas==0.16.0 and a release CLI:
 
@@ -165,16 +166,24 @@ def main() -> int:
           f"{ours / theirs:.2f}× | {mine.steps}, {mine.agreement is not None} | "
           f"{int(st.step)}, {st.agreement is not None} |")
 
-    genius = impasse.load(args.domain)
-    impasse.analyze(genius)
-    py_ms = best_of(args.repeat, lambda: impasse.analyze(genius)) * 1e3
-    out = subprocess.run([str(args.impasse), "time", str(args.domain), "--repeat",
-                          str(args.repeat)], capture_output=True, text=True, check=True)
-    cli_ms = json.loads(out.stdout)["analysis_ms"]
+    big = REPO / "bench" / "out" / "synthetic-1e6.toml"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    with open(big, "w") as out:
+        subprocess.run([sys.executable, str(REPO / "bench" / "gen_synthetic.py"), "--parties", "2",
+                        "--issues", "6", "--values", "10", "--seed", "1"], stdout=out, check=True)
     print()
-    print("| domain | `impasse time` analysis ms | `impasse.analyze` from Python ms | ratio |")
-    print("|---|---|---|---|")
-    print(f"| {args.domain.name} | {cli_ms:.3f} | {py_ms:.3f} | {py_ms / cli_ms:.2f}× |")
+    print("| scenario | outcomes | `impasse time` analysis ms | `impasse.analyze` from Python ms | "
+          "ratio |")
+    print("|---|---|---|---|---|")
+    for path, repeat in [(args.domain, args.repeat), (big, 5)]:
+        loaded = impasse.load(path)
+        impasse.analyze(loaded)
+        py_ms = best_of(repeat, lambda: impasse.analyze(loaded)) * 1e3
+        out = subprocess.run([str(args.impasse), "time", str(path), "--repeat", str(repeat)],
+                             capture_output=True, text=True, check=True)
+        cli_ms = json.loads(out.stdout)["analysis_ms"]
+        print(f"| {path.name} | {loaded.n_outcomes:,} | {cli_ms:.3f} | {py_ms:.3f} | "
+              f"{py_ms / cli_ms:.2f}× |")
     return 0
 
 
