@@ -178,3 +178,43 @@ def test_repetitions_give_throughput():
                                repetitions=5)
     assert result.throughput["repetitions"] == 5
     assert result.throughput["agreement_rate"] == 1.0
+
+
+def test_ctrl_c_cancels_a_long_run_of_built_in_agents():
+    # A real SIGINT while the GIL is released: checked between repetitions.
+    import os
+    import signal
+    import threading
+    import time
+
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            impasse.negotiate(GENIUS / "y2012" / "CameraB", agents=["boulware", "linear"],
+                              repetitions=10_000_000)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 30
+
+
+def test_ctrl_c_cancels_a_python_agent():
+    import os
+    import signal
+
+    class Slow(impasse.Agent):
+        calls = 0
+
+        def propose(self, state):
+            Slow.calls += 1
+            if Slow.calls == 3:
+                os.kill(os.getpid(), signal.SIGINT)
+            return {"price": 4}
+
+        def respond(self, state, offer):
+            return "reject"
+
+    with pytest.raises(KeyboardInterrupt):
+        impasse.negotiate(ORACLE, agents=[Slow(), "boulware"], steps=1000)
+    assert Slow.calls < 10
