@@ -74,6 +74,12 @@ impl PyState {
         &self.setting.parties()[self.me].id
     }
 
+    /// The scenario being negotiated over.
+    #[getter]
+    fn scenario(&self) -> crate::PyScenario {
+        crate::PyScenario::new_shared(self.scenario.clone(), self.outcomes.clone())
+    }
+
     /// Every party id, in order.
     #[getter]
     fn parties(&self) -> Vec<String> {

@@ -123,6 +123,11 @@ impl PyScenario {
     fn new(scenario: Scenario, path: Option<String>) -> PyScenario {
         PyScenario { inner: Arc::new(scenario), path, outcome_dicts: Default::default() }
     }
+
+    /// Another handle on a scenario already shared with Python.
+    fn new_shared(inner: Arc<Scenario>, outcome_dicts: agent::OutcomeCache) -> PyScenario {
+        PyScenario { inner, path: None, outcome_dicts }
+    }
 }
 
 #[pymethods]

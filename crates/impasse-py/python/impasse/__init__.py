@@ -23,6 +23,7 @@ import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _impasse
+from ._agent import Agent
 from ._impasse import AGENT_NAMES, Diagnostic, Scenario, ScenarioError, State
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Agent",
     "Analysis",
     "Diagnostic",
+    "NegmasAgent",
     "Negotiation",
     "Scenario",
     "ScenarioError",
@@ -176,27 +178,6 @@ def analyze(scenario_or_path: Union[Scenario, PathLike], set: Overrides = None,
     return Analysis(json.loads(_impasse.analyze_json(scenario, max_outcomes)))
 
 
-class Agent:
-    """Base class of negotiation agents written in Python.
-
-    Subclass it and implement ``propose`` and ``respond``; pass an instance in ``agents=`` of
-    ``negotiate``, beside built-in agent names. Outcomes are ``{issue: value}`` dicts.
-    """
-
-    def propose(self, state: State) -> Optional[Outcome]:
-        """The offer to make, or ``None`` to end the negotiation without agreement."""
-        raise NotImplementedError
-
-    def respond(self, state: State, offer: Outcome) -> str:
-        """``"accept"``, ``"reject"`` (then ``propose`` is called) or ``"end"``."""
-        raise NotImplementedError
-
-    def vote(self, state: State, current: Outcome, proposal: Outcome) -> bool:
-        """Under the mediated protocol: move from the current text to the proposal? The default
-        accepts a proposal at least as good as the current text."""
-        return state.utility(proposal) >= state.utility(current)
-
-
 class Negotiation(_Record):
     """The result of a negotiation (``impasse negotiate``).
 
@@ -264,3 +245,12 @@ def from_negmas(negmas_scenario, name: Optional[str] = None,
     from ._negmas import from_negmas as convert
 
     return convert(negmas_scenario, name, parties)
+
+
+def __getattr__(name: str):
+    # NegmasAgent imports negmas only when it is used.
+    if name == "NegmasAgent":
+        from ._negmas import NegmasAgent
+
+        return NegmasAgent
+    raise AttributeError(f"module 'impasse' has no attribute {name!r}")

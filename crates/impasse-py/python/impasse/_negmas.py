@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any, List, Optional, Sequence
 
+from ._agent import Agent
 from ._impasse import Scenario, scenario_from_tables
 
 
@@ -93,3 +94,66 @@ def from_negmas(negmas_scenario, name: Optional[str] = None,
 def negmas_outcome(scenario: Scenario, outcome: dict) -> tuple:
     """The NegMAS outcome tuple of an impasse outcome dict (issue order of the scenario)."""
     return tuple(outcome[issue] for issue in scenario.issues)
+
+
+class NegmasAgent(Agent):
+    """A NegMAS 0.16 SAO negotiator playing as an impasse agent.
+
+    ``negotiator`` is a negotiator class or a factory, called once per negotiation (a NegMAS
+    negotiator joins one mechanism), or an instance, for one negotiation. It sees the party's
+    utility function as ``to_negmas`` exports it (before red-line penalties) and NegMAS's relative
+    time, ``(step + 1) / (n_steps + 1)``.
+    """
+
+    def __init__(self, negotiator):
+        self._factory = None if hasattr(negotiator, "propose") and not isinstance(negotiator, type) \
+            else negotiator
+        self._instance = negotiator if self._factory is None else None
+        self._state = None
+        self._neg = None
+
+    def _negotiator(self, state):
+        if self._state is state:
+            return self._neg
+        from negmas.sao import SAOMechanism
+
+        if self._factory is None and self._state is not None:
+            raise RuntimeError("a NegmasAgent built from a negotiator instance plays one "
+                               "negotiation; pass the class or a factory to play more")
+        scenario = state.scenario
+        ns = to_negmas(scenario)
+        neg = self._factory() if self._factory is not None else self._instance
+        mechanism = SAOMechanism(outcome_space=ns.outcome_space, n_steps=state.n_steps)
+        mechanism.add(neg, ufun=ns.ufuns[state.parties.index(state.party)])
+        neg._on_negotiation_start(mechanism.state)
+        self._issues = scenario.issues
+        self._n = len(state.parties)
+        self._mechanism = mechanism
+        self._state, self._neg = state, neg
+        return neg
+
+    def _sao_state(self, state, offer=None):
+        from negmas.sao import SAOState
+
+        current = None if offer is None else tuple(offer[i] for i in self._issues)
+        return SAOState(step=state.step, relative_time=state.relative_time, running=True,
+                        started=True, current_offer=current, n_negotiators=self._n)
+
+    def propose(self, state):
+        outcome = self._negotiator(state).propose(self._sao_state(state))
+        return None if outcome is None else dict(zip(self._issues, outcome))
+
+    def respond(self, state, offer):
+        from negmas.sao import ResponseType
+
+        neg = self._negotiator(state)
+        sao_state = self._sao_state(state, offer)
+        # What NegMAS's mechanism tells a negotiator before asking it to respond.
+        proposer = state.offers[-1][0] if state.offers else ""
+        neg.on_partner_proposal(sao_state, proposer, sao_state.current_offer)
+        answer = neg.respond(sao_state, source=proposer)
+        if answer == ResponseType.ACCEPT_OFFER:
+            return "accept"
+        if answer == ResponseType.END_NEGOTIATION:
+            return "end"
+        return "reject"
