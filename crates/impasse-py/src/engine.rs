@@ -3,7 +3,8 @@
 //! The rest of the crate converts between Python and Rust values; this module loads, analyses and
 //! negotiates, and builds the reports. It knows nothing of Python, so when the use-case layer
 //! (`impasse-app`) lands, its functions become calls into that layer and nothing else changes:
-//! [`load`] → the app's load request, [`analyze`] → its analyze request, [`negotiate`] → its
+//! [`load`] → the app's load request, [`analyze`] and [`analysis_report_json`] → its analyze
+//! request and `AnalysisReport`, [`negotiate`] → its
 //! negotiate request with the cancellation token in place of [`Cancel`], and
 //! [`negotiation_report`] → `impasse_report::NegotiationReport`.
 
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use impasse_analysis::{AnalysisConfig, Verdict};
+use impasse_analysis::{Analysis, AnalysisConfig, Verdict};
 use impasse_core::{Issue, IssueKind, Party, Reservation, Scenario, ScenarioParts, Utility};
 use impasse_format::{Diagnostics, GeniusSemantics, Override};
 use impasse_negotiate::{
@@ -58,14 +59,18 @@ pub(crate) fn load(
     impasse_format::load_path_with(path, &overrides, semantics).map_err(EngineError::Scenario)
 }
 
-/// Analyses a scenario; the report serialised exactly as `impasse analyze --format json` prints it
-/// (compact rather than pretty, the same values).
-pub(crate) fn analyze(scenario: &Scenario, max_outcomes: u64) -> Result<String, EngineError> {
+/// Analyses a scenario (`impasse analyze` without the report).
+pub(crate) fn analyze(scenario: &Scenario, max_outcomes: u64) -> Result<Analysis, EngineError> {
     let config = AnalysisConfig { max_outcomes, ..AnalysisConfig::default() };
-    let analysis = impasse_analysis::analyze(scenario, &config)
-        .map_err(|err| EngineError::Invalid(format!("cannot analyse: {err}")))?;
-    let report = AnalysisReport::new(scenario, &analysis);
-    serde_json::to_string(&report).map_err(|err| EngineError::Invalid(err.to_string()))
+    impasse_analysis::analyze(scenario, &config)
+        .map_err(|err| EngineError::Invalid(format!("cannot analyse: {err}")))
+}
+
+/// The report of an analysis serialised exactly as `impasse analyze --format json` prints it
+/// (compact rather than pretty, the same values).
+pub(crate) fn analysis_report_json(scenario: &Scenario, analysis: &Analysis) -> String {
+    let report = AnalysisReport::new(scenario, analysis);
+    serde_json::to_string(&report).expect("a report serialises: its maps have string keys")
 }
 
 /// Prepares a scenario for negotiation (every party's utility of every outcome, tabulated once).

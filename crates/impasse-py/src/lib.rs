@@ -368,12 +368,29 @@ fn load(
     Ok(PyScenario::new(scenario, Some(shown)))
 }
 
-/// Analyses a scenario; returns the report as JSON text (`impasse analyze --format json`).
+/// A finished analysis; its report is built when first asked for (`impasse.Analysis` wraps it).
+#[pyclass(frozen, module = "impasse._impasse", name = "AnalysisResult")]
+pub struct PyAnalysis {
+    scenario: Arc<Scenario>,
+    analysis: impasse_analysis::Analysis,
+}
+
+#[pymethods]
+impl PyAnalysis {
+    /// The report as JSON text, as `impasse analyze --format json` prints it (compact).
+    fn report_json(&self, py: Python<'_>) -> String {
+        py.detach(|| engine::analysis_report_json(&self.scenario, &self.analysis))
+    }
+}
+
+/// Analyses a scenario with the GIL released.
 #[pyfunction]
 #[pyo3(signature = (scenario, max_outcomes = 100_000_000))]
-fn analyze_json(py: Python<'_>, scenario: &PyScenario, max_outcomes: u64) -> PyResult<String> {
+fn analyze(py: Python<'_>, scenario: &PyScenario, max_outcomes: u64) -> PyResult<PyAnalysis> {
     let inner = scenario.inner.clone();
-    py.detach(|| engine::analyze(&inner, max_outcomes)).map_err(|err| to_py_err(py, err))
+    let analysis =
+        py.detach(|| engine::analyze(&inner, max_outcomes)).map_err(|err| to_py_err(py, err))?;
+    Ok(PyAnalysis { scenario: inner, analysis })
 }
 
 /// Runs a negotiation; returns the report as JSON text (`impasse negotiate --format json`).
@@ -532,7 +549,8 @@ fn _impasse(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
     m.add_class::<PyState>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
-    m.add_function(wrap_pyfunction!(analyze_json, m)?)?;
+    m.add_class::<PyAnalysis>()?;
+    m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(negotiate_json, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_from_tables, m)?)?;
     m.add("AGENT_NAMES", engine::agent_names())?;

@@ -75,14 +75,14 @@ def _scenario(scenario_or_path: Union[Scenario, PathLike], set: Overrides,
 class _Record:
     """A report: its top-level fields as attributes, ``to_dict()`` for the whole JSON."""
 
-    _fields: Tuple[str, ...] = ()
-
     def __init__(self, data: Dict[str, Any]) -> None:
         self._data = data
 
     def __getattr__(self, name: str) -> Any:
-        data = self.__dict__.get("_data")
-        if data is not None and name in data:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        data = self._data
+        if name in data:
             return data[name]
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
@@ -148,6 +148,17 @@ class Analysis(_Record):
 
     TABLES = ("pareto_frontier", "zone_pareto_frontier", "proposals", "closest")
 
+    def __init__(self, result: "_impasse.AnalysisResult") -> None:
+        # The analysis is done; the report is built and decoded on first use.
+        self._result = result
+        self._cache: Optional[Dict[str, Any]] = None
+
+    @property
+    def _data(self) -> Dict[str, Any]:  # type: ignore[override]
+        if self._cache is None:
+            self._cache = json.loads(self._result.report_json())
+        return self._cache
+
     def to_pandas(self, table: str = "pareto_frontier"):
         """One table of the report as a ``pandas.DataFrame``: ``"pareto_frontier"`` (default),
         ``"zone_pareto_frontier"``, ``"proposals"`` or ``"closest"``. Issues become columns,
@@ -171,11 +182,12 @@ def analyze(scenario_or_path: Union[Scenario, PathLike], set: Overrides = None,
     """Analyse a scenario (or load one from a path first): zone of agreement, Pareto frontiers,
     bargaining solutions, proposals, clashing constraints and ripeness.
 
-    The GIL is released while the analysis runs. Raises ``ValueError`` when the space has more
-    than ``max_outcomes`` packages (after merging interchangeable values).
+    The GIL is released while the analysis runs. The report (attributes, ``to_dict()``) is built
+    from the finished analysis when first used. Raises ``ValueError`` when the space has more than
+    ``max_outcomes`` packages (after merging interchangeable values).
     """
     scenario = _scenario(scenario_or_path, set, genius_semantics)
-    return Analysis(json.loads(_impasse.analyze_json(scenario, max_outcomes)))
+    return Analysis(_impasse.analyze(scenario, max_outcomes))
 
 
 class Negotiation(_Record):
