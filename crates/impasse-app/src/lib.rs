@@ -118,6 +118,23 @@ pub struct Analyzed {
     pub analysis: Analysis,
 }
 
+/// The analysis alone, without its report (for callers that build the report only when asked,
+/// as the Python package does).
+///
+/// # Errors
+///
+/// As [`analyze()`].
+pub fn analysis(scenario: &Scenario, request: &AnalyzeRequest) -> Result<Analysis, AppError> {
+    let config = AnalysisConfig { max_outcomes: request.max_outcomes, ..AnalysisConfig::default() };
+    impasse_analysis::analyze(scenario, &config).map_err(|err| {
+        let code = match err {
+            impasse_analysis::AnalysisError::TooLarge { .. } => "too_large",
+            _ => "cannot_analyse",
+        };
+        AppError::unprocessable(code, format!("cannot analyse: {err}"))
+    })
+}
+
 /// Analyses `scenario`: the zone of agreement, the frontier, the solutions, the proposals, the
 /// clashes, ripeness.
 ///
@@ -125,13 +142,6 @@ pub struct Analyzed {
 ///
 /// [`AppError::Unprocessable`] (`too_large`, `cannot_analyse`) when the analysis cannot run.
 pub fn analyze(scenario: &Scenario, request: &AnalyzeRequest) -> Result<Analyzed, AppError> {
-    let config = AnalysisConfig { max_outcomes: request.max_outcomes, ..AnalysisConfig::default() };
-    let analysis = impasse_analysis::analyze(scenario, &config).map_err(|err| {
-        let code = match err {
-            impasse_analysis::AnalysisError::TooLarge { .. } => "too_large",
-            _ => "cannot_analyse",
-        };
-        AppError::unprocessable(code, format!("cannot analyse: {err}"))
-    })?;
+    let analysis = analysis(scenario, request)?;
     Ok(Analyzed { report: AnalysisReport::new(scenario, &analysis), analysis })
 }

@@ -206,13 +206,30 @@ pub fn negotiate(
 ) -> Result<Negotiation, AppError> {
     let parties: Vec<String> = scenario.parties().iter().map(|p| p.id.clone()).collect();
     check(request, &parties)?;
+    let setting = token.run(|| Ok(Arc::new(prepare(scenario.clone(), request.max_outcomes)?)))?;
+    negotiate_on(scenario, setting, request, token)
+}
+
+/// [`negotiate`] on a setting already prepared from `scenario` (with [`prepare`]), for callers
+/// that keep it across negotiations or hand it to their own agents.
+///
+/// # Errors
+///
+/// As [`negotiate`].
+pub fn negotiate_on(
+    scenario: Arc<Scenario>,
+    setting: Arc<Setting>,
+    request: &NegotiateRequest,
+    token: &Token,
+) -> Result<Negotiation, AppError> {
+    let parties: Vec<String> = scenario.parties().iter().map(|p| p.id.clone()).collect();
+    check(request, &parties)?;
     let agents = if request.agents.is_empty() {
         default_agents(parties.len())
     } else {
         request.agents.clone()
     };
     token.run(|| {
-        let setting = Arc::new(prepare(scenario.clone(), request.max_outcomes)?);
         let result = run_once(&setting, &agents, request, request.seed, true);
         let throughput = (request.repetitions > 1)
             .then(|| throughput(&setting, &agents, request, &parties, token));
@@ -304,6 +321,7 @@ fn throughput(
         .map(|chunk| {
             let mut acc = (0u64, 0u64, 0u64, vec![0.0; n]);
             for k in chunk * CHUNK..((chunk + 1) * CHUNK).min(total) {
+                token.checkpoint();
                 let r = run_once(setting, agents, request, request.seed.wrapping_add(k), false);
                 acc.0 += 1;
                 acc.1 += u64::from(r.agreement.is_some());

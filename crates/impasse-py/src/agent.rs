@@ -150,6 +150,8 @@ pub(crate) struct PyAgent {
     state: Py<PyState>,
     scenario: Arc<Scenario>,
     errors: ErrorSlot,
+    /// [`crate::interrupts`] when the call that plays this agent started: a SIGINT since stops it.
+    epoch: u64,
 }
 
 impl PyAgent {
@@ -162,6 +164,7 @@ impl PyAgent {
         me: usize,
         errors: ErrorSlot,
         outcomes: OutcomeCache,
+        epoch: u64,
     ) -> PyResult<PyAgent> {
         let state = PyState {
             scenario: scenario.clone(),
@@ -174,7 +177,7 @@ impl PyAgent {
             offers: PyList::empty(py).unbind(),
             outcomes,
         };
-        Ok(PyAgent { object, state: Py::new(py, state)?, scenario, errors })
+        Ok(PyAgent { object, state: Py::new(py, state)?, scenario, errors, epoch })
     }
 
     /// Runs `call` with the GIL held and the state brought up to date; an error (or Ctrl-C) is
@@ -185,6 +188,10 @@ impl PyAgent {
         call: impl FnOnce(Python<'_>, &Bound<'_, PyState>) -> PyResult<T>,
     ) -> Option<T> {
         if failed(&self.errors) {
+            return None;
+        }
+        if crate::interrupts() != self.epoch {
+            store(&self.errors, pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled"));
             return None;
         }
         Python::attach(|py| {

@@ -1,26 +1,22 @@
-//! Every call from the Python package into the impasse libraries, in one place.
+//! Every call from the Python package into impasse, in one place: the `impasse-app` use cases.
 //!
-//! The rest of the crate converts between Python and Rust values; this module loads, analyses and
-//! negotiates, and builds the reports. It knows nothing of Python, so when the use-case layer
-//! (`impasse-app`) lands, its functions become calls into that layer and nothing else changes:
-//! [`load`] → the app's load request, [`analyze`] and [`analysis_report_json`] → its analyze
-//! request and `AnalysisReport`, [`negotiate`] → its
-//! negotiate request with the cancellation token in place of [`Cancel`], and
-//! [`negotiation_report`] → `impasse_report::NegotiationReport`.
+//! The rest of the crate converts between Python and Rust values; this module decodes the Python
+//! side's arguments into `impasse-app` requests, calls the use case and hands back its report. It
+//! knows nothing of Python: cancellation (Ctrl-C, an error in a Python agent) comes in as an
+//! [`impasse_app::Token`].
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use impasse_analysis::{Analysis, AnalysisConfig, Verdict};
+use impasse_analysis::Analysis;
+use impasse_app::negotiate::{NegotiateRequest as AppRequest, negotiate_on, prepare};
+use impasse_app::{AnalyzeRequest, AppError, Token};
 use impasse_core::{Issue, IssueKind, Party, Reservation, Scenario, ScenarioParts, Utility};
 use impasse_format::{Diagnostics, GeniusSemantics, Override};
-use impasse_negotiate::{
-    Agent, AgentSpec, Discounting, MediatedConfig, Metrics, NegotiationResult, Reference,
-    SaoConfig, Setting, run_mediated, run_sao,
-};
-use impasse_report::{AnalysisReport, ValueReport};
-use serde_json::{Map, Value, json};
+use impasse_negotiate::tournament::Protocol;
+use impasse_negotiate::{Agent, AgentFactory, AgentSpec, Discounting, Setting};
+use impasse_report::{AnalysisReport, NegotiationReport};
 
 /// Why a call failed, sorted by the Python exception it becomes.
 #[derive(Debug)]
@@ -33,8 +29,18 @@ pub(crate) enum EngineError {
     Cancelled,
 }
 
-/// Asks whether to stop; called between negotiations of a repeated run.
-pub(crate) type Cancel<'a> = &'a dyn Fn() -> bool;
+impl From<AppError> for EngineError {
+    fn from(err: AppError) -> EngineError {
+        match err {
+            AppError::Scenario { diagnostics, .. } => EngineError::Scenario(diagnostics),
+            AppError::Cancelled | AppError::TimedOut => EngineError::Cancelled,
+            AppError::Field { field, message } => {
+                EngineError::Invalid(format!("{field}: {message}"))
+            }
+            other => EngineError::Invalid(other.to_string()),
+        }
+    }
+}
 
 /// Loads a scenario (native file, GENIUS or GeniusWeb folder) as the CLI does, with `--set`
 /// overrides.
@@ -56,14 +62,12 @@ pub(crate) fn load(
         .iter()
         .map(|(path, value)| Override { path: path.clone(), value: value.clone() })
         .collect();
-    impasse_format::load_path_with(path, &overrides, semantics).map_err(EngineError::Scenario)
+    Ok(impasse_app::load(path, &overrides, semantics)?)
 }
 
-/// Analyses a scenario (`impasse analyze` without the report).
+/// Analyses a scenario (`impasse analyze` without the report, which is built when asked for).
 pub(crate) fn analyze(scenario: &Scenario, max_outcomes: u64) -> Result<Analysis, EngineError> {
-    let config = AnalysisConfig { max_outcomes, ..AnalysisConfig::default() };
-    impasse_analysis::analyze(scenario, &config)
-        .map_err(|err| EngineError::Invalid(format!("cannot analyse: {err}")))
+    Ok(impasse_app::analysis(scenario, &AnalyzeRequest { max_outcomes })?)
 }
 
 /// The report of an analysis serialised exactly as `impasse analyze --format json` prints it
@@ -75,9 +79,7 @@ pub(crate) fn analysis_report_json(scenario: &Scenario, analysis: &Analysis) -> 
 
 /// Prepares a scenario for negotiation (every party's utility of every outcome, tabulated once).
 pub(crate) fn setting(scenario: Arc<Scenario>) -> Result<Arc<Setting>, EngineError> {
-    Setting::from_scenario(scenario)
-        .map(Arc::new)
-        .map_err(|err| EngineError::Invalid(format!("cannot negotiate: {err}")))
+    Ok(Arc::new(prepare(scenario, impasse_negotiate::MAX_NEGOTIATION_OUTCOMES)?))
 }
 
 /// Parses a built-in agent name (`boulware`, `time-based:2`, ...).
@@ -90,27 +92,43 @@ pub(crate) fn agent_names() -> Vec<String> {
     impasse_negotiate::AGENT_NAMES.iter().map(|s| (*s).to_owned()).collect()
 }
 
+/// A factory the caller builds (a Python agent): called once per negotiation.
+pub(crate) type BuildFn = Box<dyn Fn() -> Box<dyn Agent> + Send + Sync>;
+
 /// One seat at the table: a built-in agent or one the caller builds (a Python agent).
-pub(crate) enum Seat<'a> {
+pub(crate) enum Seat {
     /// A built-in agent.
     BuiltIn(AgentSpec),
     /// The caller's agent: its display name and a factory called once per negotiation.
-    Custom(String, Box<dyn Fn() -> Box<dyn Agent> + Send + Sync + 'a>),
+    Custom(String, BuildFn),
 }
 
-impl Seat<'_> {
-    fn label(&self) -> String {
-        match self {
-            Seat::BuiltIn(spec) => spec.to_string(),
-            Seat::Custom(name, _) => name.clone(),
-        }
+/// The caller's agent as the application layer's agent factory.
+struct Custom {
+    name: String,
+    build: BuildFn,
+}
+
+impl std::fmt::Debug for Custom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Custom").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl AgentFactory for Custom {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn build<'a>(&self, _setting: &'a Setting, _me: usize, _seed: u64) -> Box<dyn Agent + 'a> {
+        (self.build)()
     }
 }
 
 /// A negotiation request, with the CLI's defaults in [`NegotiateRequest::new`].
-pub(crate) struct NegotiateRequest<'a> {
+pub(crate) struct NegotiateRequest {
     /// One seat per party, in party order.
-    pub(crate) seats: Vec<Seat<'a>>,
+    pub(crate) seats: Vec<Seat>,
     /// The step deadline.
     pub(crate) steps: u32,
     /// The seed of the first negotiation (repetition `k` uses `seed + k`).
@@ -127,9 +145,9 @@ pub(crate) struct NegotiateRequest<'a> {
     pub(crate) repetitions: u32,
 }
 
-impl<'a> NegotiateRequest<'a> {
+impl NegotiateRequest {
     /// A request with `impasse negotiate`'s defaults.
-    pub(crate) fn new(seats: Vec<Seat<'a>>) -> NegotiateRequest<'a> {
+    pub(crate) fn new(seats: Vec<Seat>) -> NegotiateRequest {
         NegotiateRequest {
             seats,
             steps: 100,
@@ -143,41 +161,34 @@ impl<'a> NegotiateRequest<'a> {
     }
 }
 
-/// Runs a negotiation as `impasse negotiate` does and returns its report (`--format json`); with `repetitions > 1` the further runs are
-/// summed into the report's `throughput`, checking `cancel` between them.
+/// Runs a negotiation through `impasse_app::negotiate` and returns its report, the one
+/// `impasse negotiate --format json` prints; `token` stops it (checked between negotiations of a
+/// repeated run and inside Python agents).
 pub(crate) fn negotiate(
     scenario: &Arc<Scenario>,
     setting: &Arc<Setting>,
-    request: &NegotiateRequest<'_>,
-    cancel: Cancel<'_>,
-) -> Result<Value, EngineError> {
-    let parties = setting.parties();
-    if request.seats.len() != parties.len() {
-        let names: Vec<&str> = parties.iter().map(|p| p.id.as_str()).collect();
-        return Err(EngineError::Invalid(format!(
-            "{} agent{} given for {} parties ({}); give one agent per party, in that order",
-            request.seats.len(),
-            if request.seats.len() == 1 { "" } else { "s" },
-            parties.len(),
-            names.join(", ")
-        )));
-    }
-    if request.steps == 0 || request.repetitions == 0 {
-        return Err(EngineError::Invalid("steps and repetitions must be at least 1".into()));
-    }
+    request: NegotiateRequest,
+    token: &Token,
+) -> Result<NegotiationReport, EngineError> {
+    let protocol = match request.protocol.as_str() {
+        "sao" => Protocol::Sao,
+        "mediated" => Protocol::Mediated,
+        other => {
+            return Err(EngineError::Invalid(format!(
+                "unknown protocol '{other}'; expected 'sao' or 'mediated'"
+            )));
+        }
+    };
     let time_limit = match request.time_limit {
         Some(secs) if !(secs.is_finite() && secs > 0.0) => {
             return Err(EngineError::Invalid(
-                "time_limit must be a positive number of seconds".into(),
+                "time_limit: must be a positive number of seconds".into(),
             ));
         }
         other => other.map(Duration::from_secs_f64),
     };
     let discounting = match (request.discount, request.discount_mode.as_str()) {
         (None, "genius" | "negmas") => Discounting::None,
-        (Some(d), _) if !(d > 0.0 && d <= 1.0) => {
-            return Err(EngineError::Invalid("discount must be in (0, 1]".into()));
-        }
         (Some(d), "genius") => Discounting::RelativeTime(d),
         (Some(d), "negmas") => Discounting::PerStep(d),
         (_, other) => {
@@ -186,177 +197,25 @@ pub(crate) fn negotiate(
             )));
         }
     };
-    let mediated = match request.protocol.as_str() {
-        "sao" => false,
-        "mediated" => true,
-        other => {
-            return Err(EngineError::Invalid(format!(
-                "unknown protocol '{other}'; expected 'sao' or 'mediated'"
-            )));
-        }
-    };
-    let one = |seed: u64, record: bool| -> NegotiationResult {
-        let mut agents: Vec<Box<dyn Agent + '_>> = request
-            .seats
-            .iter()
-            .enumerate()
-            .map(|(me, seat)| match seat {
-                Seat::BuiltIn(spec) => {
-                    spec.build(setting, me, seed.wrapping_add(me as u64 * 0x9E37_79B9))
-                }
-                Seat::Custom(_, build) => build(),
-            })
-            .collect();
-        if mediated {
-            let config = MediatedConfig { n_steps: request.steps, seed, record_trace: record };
-            run_mediated(setting, &mut agents, &config)
-        } else {
-            let config = SaoConfig {
-                n_steps: Some(request.steps),
-                time_limit,
-                discounting,
-                record_trace: record,
-            };
-            run_sao(setting, &mut agents, &config)
-        }
-    };
-    let result = one(request.seed, true);
-    if cancel() {
-        return Err(EngineError::Cancelled);
-    }
-    let throughput = if request.repetitions > 1 {
-        let start = Instant::now();
-        let (mut runs, mut agreements, mut steps) = (0u64, 0u64, 0u64);
-        let mut sums = vec![0.0; parties.len()];
-        for k in 0..u64::from(request.repetitions) {
-            if cancel() {
-                return Err(EngineError::Cancelled);
-            }
-            let r = one(request.seed.wrapping_add(k), false);
-            runs += 1;
-            agreements += u64::from(r.agreement.is_some());
-            steps += u64::from(r.steps);
-            for (sum, u) in sums.iter_mut().zip(&r.utilities) {
-                *sum += u;
-            }
-        }
-        let seconds = start.elapsed().as_secs_f64();
-        Some(json!({
-            "repetitions": runs,
-            "seconds": seconds,
-            "negotiations_per_second": runs as f64 / seconds,
-            "steps_per_second": steps as f64 / seconds,
-            "mean_steps": steps as f64 / runs as f64,
-            "agreement_rate": agreements as f64 / runs as f64,
-            "mean_utilities": sums.iter().map(|s| s / runs as f64).collect::<Vec<_>>(),
-        }))
-    } else {
-        None
-    };
-    Ok(negotiation_report(scenario, setting, request, &result, throughput))
-}
-
-/// The report of a negotiation, field for field what `impasse negotiate --format json` prints.
-///
-/// This duplicates the CLI's report builder (crates/impasse-cli/src/commands/negotiate.rs) until
-/// `impasse_report::NegotiationReport` exists; then it is that type's constructor.
-fn negotiation_report(
-    scenario: &Scenario,
-    setting: &Setting,
-    request: &NegotiateRequest<'_>,
-    result: &NegotiationResult,
-    throughput: Option<Value>,
-) -> Value {
-    let parties = setting.parties();
-    let mediator = parties.len();
-    let per_party = |values: &[f64]| -> Value {
-        Value::Object(parties.iter().zip(values).map(|(p, &v)| (p.id.clone(), json!(v))).collect())
-    };
-    let trace: Vec<Value> = result
-        .trace
-        .iter()
-        .map(|offer| {
-            let proposer = if offer.proposer == mediator {
-                "mediator".to_owned()
-            } else {
-                parties[offer.proposer].id.clone()
-            };
-            json!({
-                "step": offer.step,
-                "time": offer.time,
-                "proposer": proposer,
-                "outcome": outcome_json(scenario, setting, offer.outcome),
-                "outcome_index": offer.outcome,
-                "utilities": per_party(&setting.utilities(offer.outcome)),
-            })
+    let agents: Vec<Arc<dyn AgentFactory>> = request
+        .seats
+        .into_iter()
+        .map(|seat| match seat {
+            Seat::BuiltIn(spec) => Arc::new(spec) as Arc<dyn AgentFactory>,
+            Seat::Custom(name, build) => Arc::new(Custom { name, build }) as Arc<dyn AgentFactory>,
         })
         .collect();
-    let agents: Map<String, Value> =
-        parties.iter().zip(&request.seats).map(|(p, s)| (p.id.clone(), json!(s.label()))).collect();
-    let ended_by = match result.end {
-        impasse_negotiate::EndReason::Ended { party }
-        | impasse_negotiate::EndReason::InvalidOffer { party, .. } => {
-            Some(parties[party].id.clone())
-        }
-        _ => None,
+    let app = AppRequest {
+        agents,
+        protocol,
+        steps: request.steps,
+        seed: request.seed,
+        repetitions: request.repetitions,
+        time_limit,
+        discounting,
+        ..AppRequest::default()
     };
-    let metrics = Metrics::new(result, &Reference::new(setting));
-    let why = result.agreement.is_none().then(|| why_not(scenario));
-    json!({
-        "scenario": scenario.name(),
-        "protocol": request.protocol,
-        "agents": agents,
-        "n_steps": request.steps,
-        "seed": request.seed,
-        "agreement": result.agreement.map(|o| outcome_json(scenario, setting, o)),
-        "agreement_index": result.agreement,
-        "end": result.end.label(),
-        "ended_by": ended_by,
-        "steps": result.steps,
-        "offers": result.offers,
-        "vetoes": result.vetoes,
-        "utilities": per_party(&result.utilities),
-        "reservation": per_party(&setting.reservation()),
-        "welfare": metrics.welfare,
-        "pareto_distance": metrics.pareto_distance,
-        "nash_distance": metrics.nash_distance,
-        "why_no_agreement": why,
-        "throughput": throughput,
-        "trace": trace,
-    })
-}
-
-/// Why no agreement was possible: the analysis verdict and its minimal clash sets.
-fn why_not(scenario: &Scenario) -> Value {
-    let config = AnalysisConfig { max_clashes: 8, ..AnalysisConfig::default() };
-    let analysis = match impasse_analysis::analyze(scenario, &config) {
-        Ok(analysis) => analysis,
-        Err(err) => return json!({ "analysis": err.to_string() }),
-    };
-    if analysis.verdict == Verdict::AgreementPossible {
-        return json!({
-            "zone_of_agreement": "non-empty",
-            "zone_size": analysis.zone.size.to_string(),
-            "explanation": "a zone of agreement existed; the agents did not reach it before the deadline",
-        });
-    }
-    let report = AnalysisReport::new(scenario, &analysis);
-    json!({
-        "zone_of_agreement": "empty",
-        "explanation": "no package satisfies every party: each clash below is a minimal set of \
-                        constraints that cannot all hold, and dropping any one of them opens a zone",
-        "clashes": report.clashes,
-        "ripeness": report.ripeness,
-    })
-}
-
-/// An outcome as `{issue: value}`, the way reports write it.
-pub(crate) fn outcome_json(scenario: &Scenario, setting: &Setting, outcome: u32) -> Value {
-    let mut map = Map::new();
-    for (issue, value) in scenario.describe(&setting.decode(outcome)) {
-        map.insert(issue, serde_json::to_value(ValueReport::from(value)).unwrap_or(Value::Null));
-    }
-    Value::Object(map)
+    Ok(negotiate_on(scenario.clone(), setting.clone(), &app, token)?.report)
 }
 
 /// One party of a linear-additive scenario built from tables (NegMAS interop).
@@ -415,4 +274,152 @@ pub(crate) fn scenario_from_tables(
         let messages: Vec<String> = errors.into_iter().map(|e| e.0).collect();
         EngineError::Invalid(format!("not a valid scenario: {}", messages.join("; ")))
     })
+}
+
+/// Runs the dynamics models (`impasse dynamics`) on the scenario at `path` (reloaded at every
+/// sweep point with the overrides), or on `scenario` itself when there is no path, no override
+/// and no sweep; returns the report.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn dynamics(
+    scenario: &Arc<Scenario>,
+    path: Option<&Path>,
+    overrides: &[(String, String)],
+    runs: u64,
+    seed: u64,
+    horizon: Option<u32>,
+    stalemate: f64,
+    models: &[String],
+    sweeps: &[String],
+    token: &Token,
+) -> Result<impasse_report::DynamicsReport, EngineError> {
+    let request = impasse_app::dynamics::DynamicsRequest {
+        runs,
+        seed,
+        horizon,
+        stalemate,
+        models: impasse_app::dynamics::models_by_name(models)?,
+        sweeps: sweeps.iter().map(|s| s.parse()).collect::<Result<Vec<_>, AppError>>()?,
+        overrides: overrides
+            .iter()
+            .map(|(path, value)| Override { path: path.clone(), value: value.clone() })
+            .collect(),
+    };
+    let source = path.map_or_else(|| scenario.name().to_owned(), |p| p.display().to_string());
+    let load = |overrides: &[Override]| -> Result<Scenario, AppError> {
+        match path {
+            Some(path) => impasse_app::load(path, overrides, GeniusSemantics::Genius),
+            None if overrides.is_empty() => Ok((**scenario).clone()),
+            None => Err(AppError::invalid(
+                "overrides and sweeps reload the scenario from its file; load it from a path",
+            )),
+        }
+    };
+    Ok(impasse_app::dynamics::dynamics(&load, &source, &request, token)?.report)
+}
+
+/// The GENIUS export of a scenario (files in memory, what could not be expressed).
+pub(crate) fn export(scenario: &Scenario) -> Result<impasse_report::ExportReport, EngineError> {
+    Ok(impasse_app::export::export(scenario)?)
+}
+
+/// A Python agent's factory in a tournament: it is handed the entry's setting and finds that
+/// entry's shared scenario and setting to build the agent on.
+pub(crate) type TournamentBuild =
+    Box<dyn Fn(Arc<Scenario>, Arc<Setting>, usize) -> Box<dyn Agent> + Send + Sync>;
+
+struct TournamentCustom {
+    name: String,
+    entries: Vec<(Arc<Scenario>, Arc<Setting>)>,
+    build: TournamentBuild,
+}
+
+impl std::fmt::Debug for TournamentCustom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TournamentCustom").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl AgentFactory for TournamentCustom {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn build<'a>(&self, setting: &'a Setting, me: usize, _seed: u64) -> Box<dyn Agent + 'a> {
+        let (scenario, shared) = self
+            .entries
+            .iter()
+            .find(|(_, s)| std::ptr::eq(Arc::as_ptr(s), setting))
+            .expect("a tournament builds agents only on its own entries");
+        (self.build)(scenario.clone(), shared.clone(), me)
+    }
+}
+
+/// One agent of a tournament: a built-in one, or the caller's.
+pub(crate) enum TournamentSeat {
+    /// A built-in agent.
+    BuiltIn(AgentSpec),
+    /// The caller's agent: its name and its factory.
+    Custom(String, TournamentBuild),
+}
+
+/// Runs a tournament (`impasse tournament`): in memory, or into `output` (rows, manifest,
+/// `summary.json`, resumable). Returns the report and, in memory, the rows.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn tournament(
+    entries: Vec<(String, Arc<Scenario>, Arc<Setting>)>,
+    agents: Vec<TournamentSeat>,
+    repetitions: u32,
+    steps: u32,
+    seed: u64,
+    protocol: &str,
+    output: Option<&Path>,
+    fresh: bool,
+    token: &Token,
+) -> Result<(impasse_report::TournamentReport, Vec<impasse_negotiate::tournament::Row>), EngineError>
+{
+    let protocol = match protocol {
+        "sao" => Protocol::Sao,
+        "mediated" => Protocol::Mediated,
+        other => {
+            return Err(EngineError::Invalid(format!(
+                "unknown protocol '{other}'; expected 'sao' or 'mediated'"
+            )));
+        }
+    };
+    let shared: Vec<(Arc<Scenario>, Arc<Setting>)> =
+        entries.iter().map(|(_, scenario, setting)| (scenario.clone(), setting.clone())).collect();
+    let agents: Vec<Arc<dyn AgentFactory>> = agents
+        .into_iter()
+        .map(|seat| match seat {
+            TournamentSeat::BuiltIn(spec) => Arc::new(spec) as Arc<dyn AgentFactory>,
+            TournamentSeat::Custom(name, build) => {
+                Arc::new(TournamentCustom { name, entries: shared.clone(), build })
+                    as Arc<dyn AgentFactory>
+            }
+        })
+        .collect();
+    let request = impasse_app::tournament::TournamentRequest {
+        scenarios: entries.into_iter().map(|(name, _, setting)| (name, setting)).collect(),
+        agents,
+        repetitions,
+        steps,
+        seed,
+        protocol,
+        max_negotiations: u64::MAX,
+    };
+    let tournament = request.prepare()?;
+    match output {
+        Some(folder) => {
+            let report =
+                impasse_app::tournament::run(&tournament, folder, fresh, Vec::new(), token)?;
+            Ok((report, Vec::new()))
+        }
+        None => {
+            let mut rows = Vec::new();
+            let report = impasse_app::tournament::run_in_memory(&tournament, token, |batch| {
+                rows.extend_from_slice(batch);
+            })?;
+            Ok((report, rows))
+        }
+    }
 }

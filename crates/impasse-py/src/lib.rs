@@ -415,8 +415,9 @@ fn negotiate_json(
     let inner = scenario.inner.clone();
     let setting = py.detach(|| engine::setting(inner.clone())).map_err(|err| to_py_err(py, err))?;
     let errors: ErrorSlot = Arc::new(Mutex::new(None));
+    let epoch = interrupts();
     let scenario_outcomes = scenario.outcome_dicts.clone();
-    let mut seats = Vec::new();
+    let mut seats: Vec<Seat> = Vec::new();
     for (me, agent) in agents.iter().enumerate() {
         if let Ok(name) = agent.extract::<String>() {
             seats.push(Seat::BuiltIn(engine::agent_spec(&name).map_err(|e| to_py_err(py, e))?));
@@ -446,6 +447,7 @@ fn negotiate_json(
                         me,
                         errors.clone(),
                         outcomes.clone(),
+                        epoch,
                     );
                     match agent {
                         Ok(agent) => Box::new(agent) as Box<dyn impasse_negotiate::Agent>,
@@ -466,22 +468,235 @@ fn negotiate_json(
     request.discount = discount;
     request.discount_mode = discount_mode.to_owned();
     request.repetitions = repetitions;
-    let cancel = || {
-        agent::failed(&errors)
-            || Python::attach(|py| match py.check_signals() {
-                Ok(()) => false,
-                Err(err) => {
-                    agent::store(&errors, err);
-                    true
-                }
-            })
-    };
-    let outcome = py.detach(|| engine::negotiate(&inner, &setting, &request, &cancel));
+    let outcome = run_cancellable(py, &errors, epoch, |token| {
+        engine::negotiate(&inner, &setting, request, token)
+    })?;
     if let Some(err) = errors.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
         return Err(err);
     }
     let report = outcome.map_err(|err| to_py_err(py, err))?;
     serde_json::to_string(&report).map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// SIGINTs seen since the module was loaded, counted by a handler chained before Python's own
+/// (which still runs, so Python raises `KeyboardInterrupt` as usual). Work off the main thread
+/// cannot ask Python whether a signal is pending; it reads this counter.
+static INTERRUPTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of SIGINTs seen so far (installs the counting handler on first use).
+pub(crate) fn interrupts() -> u64 {
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        // SAFETY: the action only increments an atomic, which is async-signal-safe.
+        let _ = unsafe {
+            signal_hook_registry::register(2 /* SIGINT */, || {
+                INTERRUPTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        };
+    });
+    INTERRUPTS.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Runs `work` on a helper thread, the GIL released, while this thread watches for Ctrl-C and for
+/// an error raised in a Python agent; either cancels the work through its
+/// [`impasse_app::Token`] (the one cancellation mechanism of every front end).
+fn run_cancellable<T: Send>(
+    py: Python<'_>,
+    errors: &agent::ErrorSlot,
+    epoch: u64,
+    work: impl FnOnce(&impasse_app::Token) -> T + Send,
+) -> PyResult<T> {
+    let token = impasse_app::Token::new();
+    let (done, finished) = std::sync::mpsc::sync_channel::<()>(1);
+    let finished = std::sync::Mutex::new(finished);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let out = work(&token);
+            let _ = done.send(());
+            out
+        });
+        loop {
+            let over = py.detach(|| {
+                let finished = finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                finished.recv_timeout(std::time::Duration::from_millis(5)).is_ok()
+            });
+            if over || worker.is_finished() {
+                break;
+            }
+            if interrupts() != epoch || agent::failed(errors) {
+                token.cancel();
+            }
+        }
+        let out = py
+            .detach(|| worker.join())
+            .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the work failed (a bug)"))?;
+        // Ctrl-C: Python's own KeyboardInterrupt, raised here rather than at the next bytecode.
+        py.check_signals()?;
+        if interrupts() != epoch {
+            return Err(pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled"));
+        }
+        Ok(out)
+    })
+}
+
+/// Runs the dynamics models; returns the report as JSON text (`impasse dynamics --format json`).
+#[pyfunction]
+#[pyo3(signature = (
+    scenario, set = None, runs = 10_000, seed = 0, horizon = None, stalemate = None,
+    models = None, sweep = None
+))]
+#[allow(clippy::too_many_arguments)]
+fn dynamics_json(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    set: Option<&Bound<'_, PyAny>>,
+    runs: u64,
+    seed: u64,
+    horizon: Option<u32>,
+    stalemate: Option<f64>,
+    models: Option<Vec<String>>,
+    sweep: Option<Vec<String>>,
+) -> PyResult<String> {
+    let overrides = overrides(set)?;
+    let inner = scenario.inner.clone();
+    let path = scenario.path.clone().map(PathBuf::from);
+    let stalemate = stalemate.unwrap_or(impasse_dynamics_default_stalemate());
+    let (models, sweep) = (models.unwrap_or_default(), sweep.unwrap_or_default());
+    let errors: ErrorSlot = Arc::new(Mutex::new(None));
+    let outcome = run_cancellable(py, &errors, interrupts(), |token| {
+        engine::dynamics(
+            &inner,
+            path.as_deref(),
+            &overrides,
+            runs,
+            seed,
+            horizon,
+            stalemate,
+            &models,
+            &sweep,
+            token,
+        )
+    })?;
+    let report = outcome.map_err(|err| to_py_err(py, err))?;
+    serde_json::to_string(&report).map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+fn impasse_dynamics_default_stalemate() -> f64 {
+    impasse_app::dynamics::DynamicsRequest::default().stalemate
+}
+
+/// The GENIUS export of a scenario; returns the report as JSON text.
+#[pyfunction]
+fn export_json(py: Python<'_>, scenario: &PyScenario) -> PyResult<String> {
+    let inner = scenario.inner.clone();
+    let report = py.detach(|| engine::export(&inner)).map_err(|err| to_py_err(py, err))?;
+    serde_json::to_string(&report).map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// Runs a tournament; returns the report and, in memory, the rows, as JSON text.
+#[pyfunction]
+#[pyo3(signature = (
+    scenarios, agents, repetitions = 1, steps = 100, seed = 0, protocol = "sao", output = None,
+    fresh = false
+))]
+#[allow(clippy::too_many_arguments)]
+fn tournament_json(
+    py: Python<'_>,
+    scenarios: Vec<(String, PyRef<'_, PyScenario>)>,
+    agents: &Bound<'_, PyList>,
+    repetitions: u32,
+    steps: u32,
+    seed: u64,
+    protocol: &str,
+    output: Option<PathBuf>,
+    fresh: bool,
+) -> PyResult<(String, String)> {
+    let mut entries = Vec::new();
+    let mut caches: Vec<(Arc<Scenario>, agent::OutcomeCache)> = Vec::new();
+    for (name, scenario) in &scenarios {
+        let inner = scenario.inner.clone();
+        let setting =
+            py.detach(|| engine::setting(inner.clone())).map_err(|err| to_py_err(py, err))?;
+        caches.push((inner.clone(), scenario.outcome_dicts.clone()));
+        entries.push((name.clone(), inner, setting));
+    }
+    let errors: ErrorSlot = Arc::new(Mutex::new(None));
+    let epoch = interrupts();
+    let mut seats = Vec::new();
+    for (k, agent) in agents.iter().enumerate() {
+        if let Ok(name) = agent.extract::<String>() {
+            if name.trim().eq_ignore_ascii_case("all") {
+                for spec in impasse_negotiate::BUILT_IN {
+                    seats.push(engine::TournamentSeat::BuiltIn(*spec));
+                }
+                continue;
+            }
+            seats.push(engine::TournamentSeat::BuiltIn(
+                engine::agent_spec(&name).map_err(|e| to_py_err(py, e))?,
+            ));
+            continue;
+        }
+        if !(agent.hasattr("propose")? && agent.hasattr("respond")?) {
+            return Err(PyTypeError::new_err(format!(
+                "agent {k} is neither a built-in agent name nor an object with propose() and \
+                 respond() (an impasse.Agent): {}",
+                agent.repr()?
+            )));
+        }
+        let label = agent.get_type().name()?.to_string();
+        let object = agent.clone().unbind();
+        let (errors, caches) = (errors.clone(), caches.clone());
+        seats.push(engine::TournamentSeat::Custom(
+            label,
+            Box::new(move |scenario: Arc<Scenario>, setting, me| {
+                let outcomes = caches
+                    .iter()
+                    .find(|(s, _)| Arc::ptr_eq(s, &scenario))
+                    .map(|(_, cache)| cache.clone())
+                    .unwrap_or_default();
+                Python::attach(|py| {
+                    let agent = PyAgent::new(
+                        py,
+                        object.clone_ref(py),
+                        scenario,
+                        setting,
+                        me,
+                        errors.clone(),
+                        outcomes,
+                        epoch,
+                    );
+                    match agent {
+                        Ok(agent) => Box::new(agent) as Box<dyn impasse_negotiate::Agent>,
+                        Err(err) => {
+                            agent::store(&errors, err);
+                            Box::new(Ended)
+                        }
+                    }
+                })
+            }),
+        ));
+    }
+    let outcome = run_cancellable(py, &errors, epoch, |token| {
+        engine::tournament(
+            entries,
+            seats,
+            repetitions,
+            steps,
+            seed,
+            protocol,
+            output.as_deref(),
+            fresh,
+            token,
+        )
+    })?;
+    if let Some(err) = errors.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+        return Err(err);
+    }
+    let (report, rows) = outcome.map_err(|err| to_py_err(py, err))?;
+    Ok((
+        serde_json::to_string(&report).map_err(|err| PyValueError::new_err(err.to_string()))?,
+        serde_json::to_string(&rows).map_err(|err| PyValueError::new_err(err.to_string()))?,
+    ))
 }
 
 /// Stands in for a Python agent that could not be set up (the error is already stored).
@@ -552,6 +767,9 @@ fn _impasse(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAnalysis>()?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(negotiate_json, m)?)?;
+    m.add_function(wrap_pyfunction!(dynamics_json, m)?)?;
+    m.add_function(wrap_pyfunction!(export_json, m)?)?;
+    m.add_function(wrap_pyfunction!(tournament_json, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_from_tables, m)?)?;
     m.add("AGENT_NAMES", engine::agent_names())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

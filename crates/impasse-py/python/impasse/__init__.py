@@ -31,16 +31,22 @@ __all__ = [
     "Agent",
     "Analysis",
     "Diagnostic",
+    "Dynamics",
+    "Export",
     "NegmasAgent",
     "Negotiation",
     "Scenario",
     "ScenarioError",
     "State",
+    "Tournament",
     "analyze",
+    "dynamics",
+    "export",
     "from_negmas",
     "load",
     "negotiate",
     "to_negmas",
+    "tournament",
 ]
 
 __version__: str = _impasse.__version__
@@ -232,6 +238,139 @@ def negotiate(scenario_or_path: Union[Scenario, PathLike], agents: Sequence[Unio
     report = _impasse.negotiate_json(scenario, list(agents), steps, seed, protocol, time_limit,
                                      discount, discount_mode, repetitions)
     return Negotiation(json.loads(report))
+
+
+class Dynamics(_Record):
+    """Bargaining while fighting (``impasse dynamics``): one assessment per point of the sweep
+    (one without a sweep).
+
+    Attributes: ``format_version``, ``scenario``, ``source``, ``runs``, ``seed``, ``side_a``,
+    ``side_b``, ``parties``, ``sweep`` (the swept parameters) and ``points``; each point has
+    ``point``, ``sides``, ``horizon``, ``commitment``, ``way_out``, ``attrition``, ``screening``
+    and ``learning`` (a model that did not run holds ``{"skipped": why}``).
+    """
+
+    MODELS = ("way_out", "attrition", "screening", "learning")
+
+    def to_pandas(self, table: str = "models"):
+        """One row per point and model that ran: the swept values, the model, ``p_settled``
+        (exact where the model gives it, else simulated), the simulated shares and mean rounds."""
+        if table != "models":
+            raise ValueError(f"unknown table {table!r}; tables: models")
+        rows = []
+        for point in self._data["points"]:
+            for model in self.MODELS:
+                result = point[model]
+                if "skipped" in result:
+                    continue
+                simulated = result.get("simulated", {})
+                exact = result.get("exact") or {}
+                row = dict(point["point"])
+                row.update({
+                    "model": model,
+                    "p_settled": exact.get("p_settled", simulated.get("p_settled")),
+                    "p_settled_simulated": simulated.get("p_settled"),
+                    "mean_rounds": simulated.get("mean_rounds"),
+                    "p_decided_a": simulated.get("p_decided_a"),
+                    "p_decided_b": simulated.get("p_decided_b"),
+                    "p_ongoing": simulated.get("p_ongoing"),
+                })
+                rows.append(row)
+        return _pandas().DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return f"Dynamics({self._data['scenario']!r}, points={len(self._data['points'])})"
+
+
+def dynamics(scenario_or_path: Union[Scenario, PathLike], runs: int = 10_000, seed: int = 0,
+             horizon: Optional[int] = None, stalemate: Optional[float] = None,
+             models: Optional[Sequence[str]] = None, sweep: Optional[Sequence[str]] = None,
+             set: Overrides = None) -> Dynamics:
+    """Simulate the conflict while there is no deal (``impasse dynamics``): screening while
+    fighting, battlefield learning, the war of attrition and the multi-issue way out.
+
+    ``sweep`` is a list of at most two ``"PATH=FROM:TO:N"`` grids; ``set`` what-if overrides
+    applied at every point; ``models`` a subset of ``attrition``, ``screening``, ``learning``,
+    ``way-out``. Sweeps and overrides reload the scenario from its file, so give a path or a
+    scenario loaded from one. Ctrl-C raises ``KeyboardInterrupt``.
+    """
+    if isinstance(scenario_or_path, Scenario):
+        scenario = scenario_or_path
+    else:
+        scenario = load(scenario_or_path)
+    report = _impasse.dynamics_json(scenario, set, runs, seed, horizon, stalemate,
+                                    list(models) if models else None,
+                                    list(sweep) if sweep else None)
+    return Dynamics(json.loads(report))
+
+
+class Tournament(_Record):
+    """A tournament's result (``impasse tournament``'s ``summary.json``): ``negotiations``,
+    ``agreements``, ``scenarios``, ``skipped``, ``standings`` (best first), ``run`` and
+    ``output``; ``rows`` holds one row per negotiation when it ran in memory."""
+
+    def __init__(self, data: Dict[str, Any], rows: List[Dict[str, Any]]) -> None:
+        super().__init__(data)
+        self.rows = rows
+
+    def to_pandas(self, table: str = "standings"):
+        """``"standings"`` (default) or ``"rows"`` (one per negotiation, in memory only) as a
+        ``pandas.DataFrame``."""
+        if table == "standings":
+            return _pandas().DataFrame(self._data["standings"])
+        if table == "rows":
+            return _pandas().DataFrame(self.rows)
+        raise ValueError(f"unknown table {table!r}; tables: standings, rows")
+
+    def __repr__(self) -> str:
+        return (f"Tournament(negotiations={self._data['negotiations']}, "
+                f"agreements={self._data['agreements']})")
+
+
+def tournament(scenarios: Union[Sequence[Union[Scenario, PathLike]], Mapping[str, Any]],
+               agents: Sequence[Union[str, Agent]], repetitions: int = 1, steps: int = 100,
+               seed: int = 0, protocol: str = "sao", output: Optional[PathLike] = None,
+               fresh: bool = False) -> Tournament:
+    """Every ordered assignment of ``agents`` to the parties of every scenario, ``repetitions``
+    times (``impasse tournament``). Built-in agent names (or ``"all"``) and ``impasse.Agent``
+    instances play alike. ``scenarios`` is a list of scenarios or paths (labelled by name or
+    path) or a dict label → scenario or path.
+
+    With ``output`` the rows go to ``rows.csv`` and ``rows.jsonl`` there, with ``summary.json``,
+    and a rerun resumes them (``fresh=True`` starts over); without it they are kept in memory in
+    ``.rows``. Results do not depend on the number of threads. Ctrl-C raises
+    ``KeyboardInterrupt``.
+    """
+    items = scenarios.items() if isinstance(scenarios, Mapping) else [
+        (s.name if isinstance(s, Scenario) else os.fspath(s), s) for s in scenarios]
+    entries = [(label, s if isinstance(s, Scenario) else load(s)) for label, s in items]
+    report, rows = _impasse.tournament_json(entries, list(agents), repetitions, steps, seed,
+                                            protocol, None if output is None else os.fspath(output),
+                                            fresh)
+    return Tournament(json.loads(report), json.loads(rows))
+
+
+class Export(_Record):
+    """A GENIUS export: ``files`` (file name → XML text), ``dropped`` (what GENIUS cannot
+    express) and ``notes``."""
+
+    def write(self, folder: PathLike) -> List[str]:
+        """Writes the files into ``folder`` (created if needed); returns their paths."""
+        os.makedirs(folder, exist_ok=True)
+        written = []
+        for name, text in self._data["files"].items():
+            path = os.path.join(os.fspath(folder), name)
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(text)
+            written.append(path)
+        return written
+
+
+def export(scenario_or_path: Union[Scenario, PathLike], set: Overrides = None) -> Export:
+    """The scenario as a GENIUS domain (``impasse export``): a domain file and one profile per
+    party, in memory; ``.write(folder)`` writes them."""
+    scenario = _scenario(scenario_or_path, set)
+    return Export(json.loads(_impasse.export_json(scenario)))
 
 
 def to_negmas(scenario: Scenario):

@@ -143,7 +143,49 @@ class Negotiation(_Record):
     why_no_agreement: Optional[Dict[str, Any]]
     throughput: Optional[Dict[str, Any]]
     trace: List[Dict[str, Any]]
+    reference: Dict[str, Any]
+    format_version: int
     def to_pandas(self, table: Literal["trace"] = "trace") -> Any: ...
+
+class Dynamics(_Record):
+    """Bargaining while fighting; ``to_dict()`` equals ``impasse dynamics --format json``."""
+
+    format_version: int
+    scenario: str
+    source: str
+    runs: int
+    seed: int
+    side_a: List[str]
+    side_b: List[str]
+    parties: List[str]
+    sweep: List[str]
+    points: List[Dict[str, Any]]
+    def to_pandas(self, table: Literal["models"] = "models") -> Any: ...
+
+class Tournament(_Record):
+    """A tournament's result; ``to_dict()`` has the fields of ``summary.json``."""
+
+    format_version: int
+    negotiations: int
+    agreements: int
+    scenarios: List[str]
+    skipped: List[Dict[str, str]]
+    standings: List[Dict[str, Any]]
+    run: Dict[str, Any]
+    output: Optional[str]
+    rows: List[Dict[str, Any]]
+    def to_pandas(self, table: Literal["standings", "rows"] = "standings") -> Any: ...
+
+class Export(_Record):
+    """A GENIUS export: file name → XML text, and what could not be expressed."""
+
+    format_version: int
+    name: str
+    format: str
+    files: Dict[str, str]
+    dropped: List[str]
+    notes: List[str]
+    def write(self, folder: PathLike) -> List[str]: ...
 
 def load(path: PathLike, set: Overrides = None, genius_semantics: Semantics = "genius") -> Scenario: ...
 def analyze(
@@ -165,6 +207,27 @@ def negotiate(
     repetitions: int = 1,
     genius_semantics: Semantics = "genius",
 ) -> Negotiation: ...
+def dynamics(
+    scenario_or_path: Union[Scenario, PathLike],
+    runs: int = 10_000,
+    seed: int = 0,
+    horizon: Optional[int] = None,
+    stalemate: Optional[float] = None,
+    models: Optional[Sequence[str]] = None,
+    sweep: Optional[Sequence[str]] = None,
+    set: Overrides = None,
+) -> Dynamics: ...
+def tournament(
+    scenarios: Union[Sequence[Union[Scenario, PathLike]], Mapping[str, Any]],
+    agents: Sequence[Union[str, Agent]],
+    repetitions: int = 1,
+    steps: int = 100,
+    seed: int = 0,
+    protocol: Literal["sao", "mediated"] = "sao",
+    output: Optional[PathLike] = None,
+    fresh: bool = False,
+) -> Tournament: ...
+def export(scenario_or_path: Union[Scenario, PathLike], set: Overrides = None) -> Export: ...
 def to_negmas(scenario: Scenario) -> Any: ...
 def from_negmas(
     negmas_scenario: Any, name: Optional[str] = None, parties: Optional[Sequence[str]] = None
