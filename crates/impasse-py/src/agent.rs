@@ -156,6 +156,7 @@ pub(crate) struct PyAgent {
 
 impl PyAgent {
     /// An agent for party `me`, with a fresh state (no offers yet).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         py: Python<'_>,
         object: Py<PyAny>,

@@ -81,7 +81,7 @@ impl TournamentConfig {
     ///
     /// # Errors
     ///
-    /// A [`AppError::Config`] naming the file, line and column and what was expected, or an
+    /// An [`AppError::Invalid`] naming the file, line and column and what was expected, or an
     /// unknown agent listing the valid ones.
     pub fn parse(text: &str, file: &str) -> Result<TournamentConfig, AppError> {
         let config: TournamentConfig = toml::from_str(text).map_err(|err| {
