@@ -153,6 +153,27 @@ pub fn load_genius_folder_with(
         }
     }
 
+    let name = folder_name(path);
+    if let Some(scenario) = classify_and_build(&folder, name, &texts, &files, semantics, &mut diags)
+        && diags.is_empty()
+    {
+        return Ok(scenario);
+    }
+    let mut diags = Diagnostics(diags);
+    diags.sort();
+    Err(diags)
+}
+
+/// Classifies GENIUS files (`(file, text)`, `*pareto.xml` already left out) by their root element
+/// and builds the scenario named `name`; problems go to `diags`.
+fn classify_and_build(
+    folder: &str,
+    name: String,
+    texts: &[(String, String)],
+    files: &[(String, PathBuf)],
+    semantics: GeniusSemantics,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Scenario> {
     let mut domains = Vec::new();
     let mut profiles = Vec::new();
     for (idx, (file, text)) in texts.iter().enumerate() {
@@ -164,9 +185,9 @@ pub fn load_genius_folder_with(
         }
     }
     diags.extend(check_roles(
-        &folder,
-        &texts,
-        &files,
+        folder,
+        texts,
+        files,
         &domains,
         &profiles,
         &FolderFormat {
@@ -179,7 +200,6 @@ pub fn load_genius_folder_with(
     ));
 
     if let ([domain], true) = (domains.as_slice(), profiles.len() >= 2) {
-        let name = folder_name(path);
         let domain = texts.get(*domain).map(|(file, text)| (file.as_str(), text.as_str()));
         let profile_refs: Vec<(&str, &str)> = profiles
             .iter()
@@ -188,15 +208,46 @@ pub fn load_genius_folder_with(
             .collect();
         if let Some(domain) = domain {
             match build(name, domain, &profile_refs, semantics) {
-                Ok(scenario) if diags.is_empty() => return Ok(scenario),
+                Ok(scenario) if diags.is_empty() => return Some(scenario),
                 Ok(_) => {}
                 Err(Diagnostics(more)) => diags.extend(more),
             }
         }
     }
-    let mut diags = Diagnostics(diags);
-    diags.sort();
-    Err(diags)
+    None
+}
+
+/// Builds a scenario named `name` from the files of a GENIUS domain given in memory
+/// (`(file name, text)`, as an upload gives them): classified as [`load_genius_folder`] classifies
+/// a folder's files (the root element; `*pareto.xml` files left out), then read with `semantics`.
+///
+/// # Errors
+///
+/// Every problem: no or several domain files, fewer than two profiles, and every problem in any
+/// file, located in that file.
+pub fn parse_genius_files(
+    name: &str,
+    files: &[(String, String)],
+    semantics: GeniusSemantics,
+) -> Result<Scenario, Diagnostics> {
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .filter(|(file, _)| !file.to_ascii_lowercase().ends_with("pareto.xml"))
+        .cloned()
+        .collect();
+    let listing: Vec<(String, PathBuf)> =
+        files.iter().map(|(file, _)| (file.clone(), PathBuf::from(file))).collect();
+    let mut diags = Vec::new();
+    let scenario =
+        classify_and_build(name, name.to_owned(), &texts, &listing, semantics, &mut diags);
+    match scenario {
+        Some(scenario) if diags.is_empty() => Ok(scenario),
+        _ => {
+            let mut diags = Diagnostics(diags);
+            diags.sort();
+            Err(diags)
+        }
+    }
 }
 
 /// A party read from a profile file (GENIUS or GeniusWeb): keyed and named by the file's stem

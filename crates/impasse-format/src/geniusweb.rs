@@ -86,6 +86,18 @@ pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
             Err(diag) => diags.push(diag),
         }
     }
+    from_texts(&folder, folder_name(path), &texts, &files, diags)
+}
+
+/// Classifies GeniusWeb files (`(file, text)`) as domain or profile by their JSON and builds the
+/// scenario named `name`, adding to the problems already found in `diags`.
+fn from_texts(
+    folder: &str,
+    name: String,
+    texts: &[(String, String)],
+    files: &[(String, PathBuf)],
+    mut diags: Vec<Diagnostic>,
+) -> Result<Scenario, Diagnostics> {
     let mut domains = Vec::new();
     let mut profiles = Vec::new();
     let mut parsed: Vec<Option<Node>> = Vec::new();
@@ -106,9 +118,9 @@ pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
         }
     }
     diags.extend(check_roles(
-        &folder,
-        &texts,
-        &files,
+        folder,
+        texts,
+        files,
         &domains,
         &profiles,
         &FolderFormat {
@@ -128,12 +140,34 @@ pub fn load_geniusweb_folder(path: &Path) -> Result<Scenario, Diagnostics> {
         };
         if let Some(domain) = file_of(*domain) {
             let profiles: Vec<Parsed> = profiles.iter().filter_map(|&idx| file_of(idx)).collect();
-            return build(folder_name(path), domain, profiles, diags);
+            return build(name, domain, profiles, diags);
         }
     }
     let mut diags = Diagnostics(diags);
     diags.sort();
     Err(diags)
+}
+
+/// Builds a scenario named `name` from the files of a GeniusWeb domain given in memory
+/// (`(file name, text)`, as an upload gives them), classified as [`load_geniusweb_folder`]
+/// classifies a folder's files (`specials.json` left out).
+///
+/// # Errors
+///
+/// Every problem: no or several domain files, fewer than two profiles, and every problem in any
+/// file, located in that file.
+pub fn parse_geniusweb_files(
+    name: &str,
+    files: &[(String, String)],
+) -> Result<Scenario, Diagnostics> {
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .filter(|(file, _)| !file.to_ascii_lowercase().ends_with("specials.json"))
+        .cloned()
+        .collect();
+    let listing: Vec<(String, PathBuf)> =
+        files.iter().map(|(file, _)| (file.clone(), PathBuf::from(file))).collect();
+    from_texts(name, name.to_owned(), &texts, &listing, Vec::new())
 }
 
 /// Builds a scenario from a GeniusWeb domain and its profiles, each given as `(file name, text)`.

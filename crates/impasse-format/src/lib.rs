@@ -29,9 +29,10 @@ pub use export::{
     AffineMap, ExportError, GeniusExport, GeniusFile, to_genius, write_genius_folder,
 };
 pub use genius::{
-    GeniusSemantics, load_genius_folder, load_genius_folder_with, parse_genius, parse_genius_with,
+    GeniusSemantics, load_genius_folder, load_genius_folder_with, parse_genius, parse_genius_files,
+    parse_genius_with,
 };
-pub use geniusweb::{load_geniusweb_folder, parse_geniusweb};
+pub use geniusweb::{load_geniusweb_folder, parse_geniusweb, parse_geniusweb_files};
 pub use load::{InputKind, MAX_FILE_BYTES, load_path, load_path_with};
 pub use native::{NativeSyntax, parse_native};
 pub use overrides::Override;

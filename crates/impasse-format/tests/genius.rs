@@ -1252,3 +1252,39 @@ proptest! {
         check_outcome(parse_genius(("d.xml", DOMAIN), &[("a.xml", &text), ("b.xml", PROFILE_B)]))?;
     }
 }
+
+/// A folder's files, in memory, as an upload gives them (file name, text).
+fn files_of(folder: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (p.file_name().unwrap().to_str().unwrap().to_owned(), fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn files_in_memory_read_as_their_folder_does() {
+    for rel in ["y2012/CameraB", "y2011/Laptop", "y2010/ItexvsCypress"] {
+        let folder = fixture(rel);
+        let from_folder = load_genius_folder(&folder).unwrap();
+        let from_files = impasse_format::parse_genius_files(
+            from_folder.name(),
+            &files_of(&folder),
+            GeniusSemantics::Genius,
+        )
+        .unwrap();
+        assert_eq!(format!("{from_files:?}"), format!("{from_folder:?}"), "{rel}");
+    }
+    // Classification problems are the folder's, named after the upload.
+    let mut files = files_of(&fixture("y2012/CameraB"));
+    files.retain(|(name, _)| !name.contains("prof2"));
+    let err = impasse_format::parse_genius_files("upload", &files, GeniusSemantics::Genius)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("upload: ") && err.contains("at least two"), "{err}");
+}

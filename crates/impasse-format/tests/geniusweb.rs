@@ -666,3 +666,24 @@ fn huge_ranges_are_refused_not_overflowed() {
         assert_eq!(diags.0[0].file, "d.json");
     }
 }
+
+#[test]
+fn files_in_memory_read_as_their_folder_does() {
+    let folder =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/geniusweb/party");
+    let from_folder = impasse_format::load_geniusweb_folder(&folder).unwrap();
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_str().unwrap().to_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    let from_files = impasse_format::parse_geniusweb_files(from_folder.name(), &files).unwrap();
+    assert_eq!(format!("{from_files:?}"), format!("{from_folder:?}"));
+}

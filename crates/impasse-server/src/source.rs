@@ -265,124 +265,18 @@ fn split_bundle<'a>(text: &'a str, bundle: &str) -> Result<Vec<Member<'a>>, Vec<
     if errors.is_empty() { Ok(members) } else { Err(errors) }
 }
 
-/// The root element's name of an XML text (after the declaration, comments and a doctype).
-pub(crate) fn xml_root(text: &str) -> Option<&str> {
-    let mut rest = text.trim_start_matches('\u{feff}');
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("<?") {
-            rest = &after[after.find("?>")? + 2..];
-        } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = &after[after.find("-->")? + 3..];
-        } else if let Some(after) = rest.strip_prefix("<!") {
-            rest = &after[after.find('>')? + 1..];
-        } else if let Some(after) = rest.strip_prefix('<') {
-            let end = after
-                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                .unwrap_or(after.len());
-            return Some(&after[..end]);
-        } else {
-            return None;
-        }
-    }
-}
-
-/// The role of a GeniusWeb JSON file: `Some(true)` a domain, `Some(false)` a profile, `None`
-/// neither. Syntax errors are located.
-fn geniusweb_role(file: &str, text: &str, line_offset: u32) -> Result<Option<bool>, TextError> {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(map)) => {
-            if map.contains_key("issuesValues") {
-                Ok(Some(true))
-            } else if map.len() == 1
-                && map.keys().all(|k| k.ends_with("UtilitySpace") || k.ends_with("Ordering"))
-            {
-                Ok(Some(false))
-            } else {
-                Ok(None)
-            }
-        }
-        Ok(_) => Ok(None),
-        Err(err) => Err(TextError {
-            file: file.to_owned(),
-            line: u32::try_from(err.line()).unwrap_or(0).saturating_add(line_offset),
-            column: u32::try_from(err.column()).unwrap_or(0),
-            message: format!("not valid JSON: {err}"),
-            expected: "JSON".to_owned(),
-            found: String::new(),
-        }),
-    }
-}
-
-/// Reads a GENIUS or GeniusWeb bundle.
+/// Reads a GENIUS or GeniusWeb bundle: its members are classified and read by `impasse-format`
+/// (as it reads a folder), and every problem is located in the bundle's own lines.
 fn parse_bundle(text: &str, format: Format, name: &str) -> Result<Scenario, Vec<TextError>> {
     let members = split_bundle(text, name)?;
-    let genius = format == Format::Genius;
-    let mut errors = Vec::new();
-    let mut domains = Vec::new();
-    let mut profiles = Vec::new();
-    for (idx, member) in members.iter().enumerate() {
-        let lower = member.file.to_ascii_lowercase();
-        if genius {
-            if lower.ends_with("pareto.xml") {
-                continue;
-            }
-            match xml_root(&member.text) {
-                Some("negotiation_template") => domains.push(idx),
-                Some("utility_space") => profiles.push(idx),
-                _ => {}
-            }
-        } else {
-            if lower.ends_with("specials.json") {
-                continue;
-            }
-            match geniusweb_role(member.file, &member.text, member.first_line - 1) {
-                Ok(Some(true)) => domains.push(idx),
-                Ok(Some(false)) => profiles.push(idx),
-                Ok(None) => {}
-                Err(err) => errors.push(err),
-            }
-        }
-    }
-    let (kind, domain_root, profile_root) = if genius {
-        ("GENIUS", "<negotiation_template>", "<utility_space>")
+    let files: Vec<(String, String)> =
+        members.iter().map(|m| (m.file.to_owned(), m.text.clone())).collect();
+    let result = if format == Format::Genius {
+        impasse_format::parse_genius_files(name, &files, impasse_format::GeniusSemantics::Genius)
     } else {
-        (
-            "GeniusWeb",
-            "an object with an `issuesValues` key",
-            "an object whose single key is a profile class",
-        )
+        impasse_format::parse_geniusweb_files(name, &files)
     };
-    if domains.len() != 1 {
-        errors.push(whole(
-            name,
-            format!(
-                "a {kind} domain needs exactly one domain file ({domain_root}); found {}",
-                domains.len()
-            ),
-        ));
-    }
-    if profiles.len() < 2 {
-        errors.push(whole(
-            name,
-            format!(
-                "a {kind} domain needs at least two profiles ({profile_root}); found {}",
-                profiles.len()
-            ),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let offsets: BTreeMap<&str, u32> = members.iter().map(|m| (m.file, m.first_line - 1)).collect();
-    let domain = &members[domains[0]];
-    let profile_refs: Vec<(&str, &str)> =
-        profiles.iter().map(|&i| (members[i].file, members[i].text.as_str())).collect();
-    let result = if genius {
-        impasse_format::parse_genius((domain.file, &domain.text), &profile_refs)
-    } else {
-        impasse_format::parse_geniusweb((domain.file, &domain.text), &profile_refs)
-    };
     result.map_err(|diags| {
         diags
             .0
@@ -476,17 +370,6 @@ mod tests {
             parse(text, Format::Toml, name, &[]).unwrap();
         }
         parse(TEMPLATE, Format::Toml, "template", &[]).unwrap();
-    }
-
-    #[test]
-    fn xml_roots() {
-        assert_eq!(
-            xml_root("<?xml version=\"1.0\"?>\n<!-- c -->\n<utility_space a='1'>"),
-            Some("utility_space")
-        );
-        assert_eq!(xml_root("\u{feff}<negotiation_template>"), Some("negotiation_template"));
-        assert_eq!(xml_root("hello"), None);
-        assert_eq!(xml_root("<?xml"), None);
     }
 
     #[test]
