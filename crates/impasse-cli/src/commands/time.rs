@@ -8,31 +8,34 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use impasse_analysis::{AnalysisConfig, analyze, pareto_frontier};
+use impasse_analysis::{AnalysisConfig, pareto_frontier};
 
 use crate::args::TimeArgs;
 
 pub(crate) fn run(args: &TimeArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.repeat > 0, "--repeat must be at least 1");
     let config = AnalysisConfig::default();
-    let load = || impasse_format::load_path_with(&args.path, &[], args.genius_semantics.library());
+    let load = || impasse_app::load(&args.path, &[], args.genius_semantics.library());
     let (load_time, scenario) = best_of(args.repeat, load);
     let scenario = match scenario {
         Ok(scenario) => scenario,
-        Err(diagnostics) => {
-            writeln!(std::io::stderr().lock(), "{diagnostics}")?;
-            return Ok(ExitCode::from(2));
-        }
+        Err(err) => return super::fail(err),
     };
+    let request = impasse_app::AnalyzeRequest { max_outcomes: config.max_outcomes };
     let (frontier_time, frontier, analysis_time, analysis) =
         super::with_threads(args.threads, || {
             let (frontier_time, frontier) =
                 best_of(args.repeat, || pareto_frontier(&scenario, &config));
-            let (analysis_time, analysis) = best_of(args.repeat, || analyze(&scenario, &config));
+            // The analysis the `analyze` command and every front end run (the report aside).
+            let (analysis_time, analysis) =
+                best_of(args.repeat, || impasse_app::analysis(&scenario, &request));
             (frontier_time, frontier, analysis_time, analysis)
         })?;
     let (_, frontier_size) = frontier.context("cannot compute the frontier")?;
-    let analysis = analysis.context("cannot analyse")?;
+    let analysis = match analysis {
+        Ok(analysis) => analysis,
+        Err(err) => return super::fail(err),
+    };
     let ms = |duration: Duration| duration.as_secs_f64() * 1e3;
     let report = serde_json::json!({
         "path": args.path.display().to_string(),
