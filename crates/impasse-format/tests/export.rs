@@ -152,14 +152,13 @@ fn genius_fixtures_round_trip_exactly() {
     assert_eq!(exported, 6);
 }
 
-/// Every additive domain of the shared GENIUS collection (when present) comes back bit for bit.
+/// Every additive domain of the shared GENIUS collection comes back bit for bit.
 #[test]
 fn the_genius_collection_round_trips_bit_for_bit() {
-    let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/genius-domains"));
-    if !shared.is_dir() {
-        eprintln!("no shared GENIUS collection; the fixtures are checked above");
-        return;
-    }
+    let shared = impasse_testkit::genius::shared_domains().expect(
+        "the shared GENIUS collection (../shared/genius-domains) is missing: this test needs it",
+    );
+    let shared = shared.as_path();
     let mut checked = 0;
     for year in fs::read_dir(shared).expect("collection").map(|entry| entry.expect("entry").path())
     {

@@ -193,3 +193,11 @@ mod tests {
         assert_eq!(all[5].0, "/issue");
     }
 }
+
+/// The shared collection of GENIUS domains (`../shared/genius-domains` beside the repository, or
+/// `/work/shared/genius-domains`, where the workplace keeps it); `None` when neither exists, for
+/// the caller to fail with its own message (tests must not skip silently).
+pub fn shared_domains() -> Option<PathBuf> {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/genius-domains");
+    [beside, PathBuf::from("/work/shared/genius-domains")].into_iter().find(|p| p.is_dir())
+}

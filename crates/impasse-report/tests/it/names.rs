@@ -11,7 +11,6 @@ use impasse_report::{AnalysisReport, render_text};
 use impasse_testkit::genius::{GeniusNames, domain_folders, names_in};
 use serde_json::Value;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/genius-domains");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../impasse-format/tests/data");
 
 /// Domains above this many packages are not analysed (a debug-build test budget); they are
@@ -93,7 +92,10 @@ fn check(folder: &Path) -> bool {
 
 #[test]
 fn every_shared_domain_reports_its_names_as_written() {
-    let root = Path::new(SHARED);
+    let root = impasse_testkit::genius::shared_domains().expect(
+        "the shared GENIUS collection (../shared/genius-domains) is missing: the test needs it",
+    );
+    let root = root.as_path();
     assert!(root.is_dir(), "{} is missing: the names test needs it", root.display());
     let folders = domain_folders(root);
     assert!(folders.len() >= 100, "only {} domains", folders.len());
