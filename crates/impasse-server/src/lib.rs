@@ -9,7 +9,8 @@
 //! - Every bad request gets a 4xx with a JSON body `{"error": {"status", "code", "message"}}`
 //!   (plus `"errors"`, located, for invalid scenario texts); CPU work runs off the async threads
 //!   behind a semaphore with a time limit; tournaments are cancellable jobs.
-//! - dynamics answers are `impasse_report::dynamics::point_json`, the JSON of `impasse dynamics --format json`.
+//! - Every route decodes its request, calls one `impasse-app` entry and encodes the typed report:
+//!   the negotiation, dynamics and check answers are the JSON the CLI prints for the same input.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
