@@ -176,6 +176,14 @@ pub fn domain_folders(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The shared collection of GENIUS domains (`../shared/genius-domains` beside the repository, or
+/// `/work/shared/genius-domains`, where the workplace keeps it); `None` when neither exists, for
+/// the caller to fail with its own message (tests must not skip silently).
+pub fn shared_domains() -> Option<PathBuf> {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/genius-domains");
+    [beside, PathBuf::from("/work/shared/genius-domains")].into_iter().find(|p| p.is_dir())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,12 +200,4 @@ mod tests {
         assert_eq!(attr(&all[4], "value"), Some("06-09"));
         assert_eq!(all[5].0, "/issue");
     }
-}
-
-/// The shared collection of GENIUS domains (`../shared/genius-domains` beside the repository, or
-/// `/work/shared/genius-domains`, where the workplace keeps it); `None` when neither exists, for
-/// the caller to fail with its own message (tests must not skip silently).
-pub fn shared_domains() -> Option<PathBuf> {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/genius-domains");
-    [beside, PathBuf::from("/work/shared/genius-domains")].into_iter().find(|p| p.is_dir())
 }
