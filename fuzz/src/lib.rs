@@ -3,7 +3,7 @@
 //! Every check panics (which libFuzzer reports as a crash) when the parser breaks a promise that
 //! `impasse-format` documents: errors are never empty and point inside the file they name,
 //! successes are valid scenarios that the model can evaluate, TOML and JSON read alike, and
-//! parsing is deterministic. The `tournament_config` target holds `impasse-negotiate`'s
+//! parsing is deterministic. The `tournament_config` target holds `impasse-app`'s
 //! `TournamentConfig::parse` to the same kind of promise: its errors have one of the documented
 //! forms and name a position inside the text, and what it accepts is usable.
 
@@ -11,8 +11,8 @@ use std::borrow::Cow;
 
 use impasse_core::Scenario;
 use impasse_format::{Diagnostics, NativeSyntax, Override};
-use impasse_negotiate::NegotiateError;
-use impasse_negotiate::tournament::TournamentConfig;
+use impasse_app::AppError;
+use impasse_app::tournament::TournamentConfig;
 
 /// Inputs larger than this are skipped (libFuzzer is also run with `-max_len=65536`).
 pub const MAX_INPUT: usize = 1 << 16;
@@ -243,7 +243,7 @@ pub fn fuzz_tournament_config(data: &[u8]) {
     }
     if recheck(data) {
         let second = TournamentConfig::parse(&config_text, TOURNAMENT_FILE);
-        // `NegotiateError` has no `PartialEq` (it may hold an `io::Error`): compare the texts.
+        // `AppError` has no `PartialEq` (it may hold an `io::Error`): compare the texts.
         assert_eq!(
             format!("{first:?}"),
             format!("{second:?}"),
@@ -289,17 +289,14 @@ pub fn check_tournament_config(config: &TournamentConfig) {
 ///   …`) or no agent (``agents` is empty; valid agents: all, …`).
 ///
 /// Rendering the error (`Display`) does not panic and gives a non-empty message.
-pub fn check_tournament_error(error: &NegotiateError, text: &str) {
+pub fn check_tournament_error(error: &AppError, text: &str) {
     let message = error.to_string();
     assert!(!message.trim().is_empty(), "an error with an empty message: {error:?}");
     match error {
-        NegotiateError::Agent(_) => {
-            assert!(
-                message.starts_with("unknown agent '") && message.contains("; valid agents: "),
-                "an unknown agent's message: {message}"
-            );
+        AppError::Invalid(message) if message.starts_with("unknown agent '") => {
+            assert!(message.contains("; valid agents: "), "an unknown agent's message: {message}");
         }
-        NegotiateError::Config(message) => {
+        AppError::Invalid(message) => {
             if message.starts_with("`agents` is empty; valid agents: all, ")
                 || message == &format!("{TOURNAMENT_FILE}: `scenarios` is empty")
                 || message

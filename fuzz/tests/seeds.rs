@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use impasse_format::NativeSyntax;
-use impasse_negotiate::tournament::TournamentConfig;
+use impasse_app::tournament::TournamentConfig;
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(target);
