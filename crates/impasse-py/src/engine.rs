@@ -92,39 +92,6 @@ pub(crate) fn agent_names() -> Vec<String> {
     impasse_negotiate::AGENT_NAMES.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// A factory the caller builds (a Python agent): called once per negotiation.
-pub(crate) type BuildFn = Box<dyn Fn() -> Box<dyn Agent> + Send + Sync>;
-
-/// One seat at the table: a built-in agent or one the caller builds (a Python agent).
-pub(crate) enum Seat {
-    /// A built-in agent.
-    BuiltIn(AgentSpec),
-    /// The caller's agent: its display name and a factory called once per negotiation.
-    Custom(String, BuildFn),
-}
-
-/// The caller's agent as the application layer's agent factory.
-struct Custom {
-    name: String,
-    build: BuildFn,
-}
-
-impl std::fmt::Debug for Custom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Custom").field("name", &self.name).finish_non_exhaustive()
-    }
-}
-
-impl AgentFactory for Custom {
-    fn name(&self) -> String {
-        self.name.clone()
-    }
-
-    fn build<'a>(&self, _setting: &'a Setting, _me: usize, _seed: u64) -> Box<dyn Agent + 'a> {
-        (self.build)()
-    }
-}
-
 /// A negotiation request, with the CLI's defaults in [`NegotiateRequest::new`].
 pub(crate) struct NegotiateRequest {
     /// One seat per party, in party order.
@@ -197,14 +164,7 @@ pub(crate) fn negotiate(
             )));
         }
     };
-    let agents: Vec<Arc<dyn AgentFactory>> = request
-        .seats
-        .into_iter()
-        .map(|seat| match seat {
-            Seat::BuiltIn(spec) => Arc::new(spec) as Arc<dyn AgentFactory>,
-            Seat::Custom(name, build) => Arc::new(Custom { name, build }) as Arc<dyn AgentFactory>,
-        })
-        .collect();
+    let agents = factories(request.seats, &[(scenario.clone(), setting.clone())]);
     let app = AppRequest {
         agents,
         protocol,
@@ -322,24 +282,51 @@ pub(crate) fn export(scenario: &Scenario) -> Result<impasse_report::ExportReport
     Ok(impasse_app::export::export(scenario)?)
 }
 
-/// A Python agent's factory in a tournament: it is handed the entry's setting and finds that
-/// entry's shared scenario and setting to build the agent on.
-pub(crate) type TournamentBuild =
+/// The caller's agent factory (a Python agent): given the scenario and setting of the
+/// negotiation and the party it plays, it builds the agent; called once per negotiation.
+pub(crate) type BuildFn =
     Box<dyn Fn(Arc<Scenario>, Arc<Setting>, usize) -> Box<dyn Agent> + Send + Sync>;
 
-struct TournamentCustom {
-    name: String,
-    entries: Vec<(Arc<Scenario>, Arc<Setting>)>,
-    build: TournamentBuild,
+/// One seat at the table (a negotiation's party, or a tournament's agent): a built-in agent or
+/// the caller's.
+pub(crate) enum Seat {
+    /// A built-in agent.
+    BuiltIn(AgentSpec),
+    /// The caller's agent: its display name and its factory.
+    Custom(String, BuildFn),
 }
 
-impl std::fmt::Debug for TournamentCustom {
+/// The caller's agent as the application layer's agent factory: handed a setting, it finds that
+/// setting's shared scenario and setting among `entries` to build the agent on.
+struct Custom {
+    name: String,
+    entries: Vec<(Arc<Scenario>, Arc<Setting>)>,
+    build: BuildFn,
+}
+
+impl std::fmt::Debug for Custom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TournamentCustom").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Custom").field("name", &self.name).finish_non_exhaustive()
     }
 }
 
-impl AgentFactory for TournamentCustom {
+/// The seats as agent factories, the caller's built on `entries`.
+fn factories(
+    seats: Vec<Seat>,
+    entries: &[(Arc<Scenario>, Arc<Setting>)],
+) -> Vec<Arc<dyn AgentFactory>> {
+    seats
+        .into_iter()
+        .map(|seat| match seat {
+            Seat::BuiltIn(spec) => Arc::new(spec) as Arc<dyn AgentFactory>,
+            Seat::Custom(name, build) => {
+                Arc::new(Custom { name, entries: entries.to_vec(), build }) as Arc<dyn AgentFactory>
+            }
+        })
+        .collect()
+}
+
+impl AgentFactory for Custom {
     fn name(&self) -> String {
         self.name.clone()
     }
@@ -354,20 +341,12 @@ impl AgentFactory for TournamentCustom {
     }
 }
 
-/// One agent of a tournament: a built-in one, or the caller's.
-pub(crate) enum TournamentSeat {
-    /// A built-in agent.
-    BuiltIn(AgentSpec),
-    /// The caller's agent: its name and its factory.
-    Custom(String, TournamentBuild),
-}
-
 /// Runs a tournament (`impasse tournament`): in memory, or into `output` (rows, manifest,
 /// `summary.json`, resumable). Returns the report and, in memory, the rows.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn tournament(
     entries: Vec<(String, Arc<Scenario>, Arc<Setting>)>,
-    agents: Vec<TournamentSeat>,
+    agents: Vec<Seat>,
     repetitions: u32,
     steps: u32,
     seed: u64,
@@ -388,16 +367,7 @@ pub(crate) fn tournament(
     };
     let shared: Vec<(Arc<Scenario>, Arc<Setting>)> =
         entries.iter().map(|(_, scenario, setting)| (scenario.clone(), setting.clone())).collect();
-    let agents: Vec<Arc<dyn AgentFactory>> = agents
-        .into_iter()
-        .map(|seat| match seat {
-            TournamentSeat::BuiltIn(spec) => Arc::new(spec) as Arc<dyn AgentFactory>,
-            TournamentSeat::Custom(name, build) => {
-                Arc::new(TournamentCustom { name, entries: shared.clone(), build })
-                    as Arc<dyn AgentFactory>
-            }
-        })
-        .collect();
+    let agents = factories(agents, &shared);
     let request = impasse_app::tournament::TournamentRequest {
         scenarios: entries.into_iter().map(|(name, _, setting)| (name, setting)).collect(),
         agents,

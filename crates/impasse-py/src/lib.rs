@@ -416,50 +416,8 @@ fn negotiate_json(
     let setting = py.detach(|| engine::setting(inner.clone())).map_err(|err| to_py_err(py, err))?;
     let errors: ErrorSlot = Arc::new(Mutex::new(None));
     let epoch = interrupts();
-    let scenario_outcomes = scenario.outcome_dicts.clone();
-    let mut seats: Vec<Seat> = Vec::new();
-    for (me, agent) in agents.iter().enumerate() {
-        if let Ok(name) = agent.extract::<String>() {
-            seats.push(Seat::BuiltIn(engine::agent_spec(&name).map_err(|e| to_py_err(py, e))?));
-            continue;
-        }
-        if !(agent.hasattr("propose")? && agent.hasattr("respond")?) {
-            return Err(PyTypeError::new_err(format!(
-                "agent {me} is neither a built-in agent name nor an object with propose() and \
-                 respond() (an impasse.Agent): {}",
-                agent.repr()?
-            )));
-        }
-        let label = agent.get_type().name()?.to_string();
-        let object = agent.clone().unbind();
-        let (scenario, setting, errors) = (inner.clone(), setting.clone(), errors.clone());
-        let outcomes = scenario_outcomes.clone();
-        seats.push(Seat::Custom(
-            label,
-            Box::new(move || {
-                Python::attach(|py| {
-                    let object = object.clone_ref(py);
-                    let agent = PyAgent::new(
-                        py,
-                        object,
-                        scenario.clone(),
-                        setting.clone(),
-                        me,
-                        errors.clone(),
-                        outcomes.clone(),
-                        epoch,
-                    );
-                    match agent {
-                        Ok(agent) => Box::new(agent) as Box<dyn impasse_negotiate::Agent>,
-                        Err(err) => {
-                            agent::store(&errors, err);
-                            Box::new(Ended)
-                        }
-                    }
-                })
-            }),
-        ));
-    }
+    let caches = vec![(inner.clone(), scenario.outcome_dicts.clone())];
+    let seats = seats_of(py, agents, false, &caches, &errors, epoch)?;
     let mut request = NegotiateRequest::new(seats);
     request.steps = steps;
     request.seed = seed;
@@ -537,6 +495,70 @@ fn run_cancellable<T: Send>(
         }
         Ok(out)
     })
+}
+
+/// The seats of `agents`: built-in agent names (and `all`, where `all` is allowed) and Python
+/// agents, each Python agent built once per negotiation on that negotiation's scenario (its
+/// outcome dicts cached per scenario in `caches`).
+fn seats_of(
+    py: Python<'_>,
+    agents: &Bound<'_, PyList>,
+    allow_all: bool,
+    caches: &[(Arc<Scenario>, agent::OutcomeCache)],
+    errors: &ErrorSlot,
+    epoch: u64,
+) -> PyResult<Vec<Seat>> {
+    let mut seats = Vec::new();
+    for (k, agent) in agents.iter().enumerate() {
+        if let Ok(name) = agent.extract::<String>() {
+            if allow_all && name.trim().eq_ignore_ascii_case("all") {
+                seats.extend(impasse_negotiate::BUILT_IN.iter().map(|spec| Seat::BuiltIn(*spec)));
+            } else {
+                seats.push(Seat::BuiltIn(engine::agent_spec(&name).map_err(|e| to_py_err(py, e))?));
+            }
+            continue;
+        }
+        if !(agent.hasattr("propose")? && agent.hasattr("respond")?) {
+            return Err(PyTypeError::new_err(format!(
+                "agent {k} is neither a built-in agent name nor an object with propose() and \
+                 respond() (an impasse.Agent): {}",
+                agent.repr()?
+            )));
+        }
+        let label = agent.get_type().name()?.to_string();
+        let object = agent.clone().unbind();
+        let (errors, caches) = (errors.clone(), caches.to_vec());
+        seats.push(Seat::Custom(
+            label,
+            Box::new(move |scenario: Arc<Scenario>, setting, me| {
+                let outcomes = caches
+                    .iter()
+                    .find(|(s, _)| Arc::ptr_eq(s, &scenario))
+                    .map(|(_, cache)| cache.clone())
+                    .unwrap_or_default();
+                Python::attach(|py| {
+                    let agent = PyAgent::new(
+                        py,
+                        object.clone_ref(py),
+                        scenario,
+                        setting,
+                        me,
+                        errors.clone(),
+                        outcomes,
+                        epoch,
+                    );
+                    match agent {
+                        Ok(agent) => Box::new(agent) as Box<dyn impasse_negotiate::Agent>,
+                        Err(err) => {
+                            agent::store(&errors, err);
+                            Box::new(Ended)
+                        }
+                    }
+                })
+            }),
+        ));
+    }
+    Ok(seats)
 }
 
 /// Runs the dynamics models; returns the report as JSON text (`impasse dynamics --format json`).
@@ -622,60 +644,7 @@ fn tournament_json(
     }
     let errors: ErrorSlot = Arc::new(Mutex::new(None));
     let epoch = interrupts();
-    let mut seats = Vec::new();
-    for (k, agent) in agents.iter().enumerate() {
-        if let Ok(name) = agent.extract::<String>() {
-            if name.trim().eq_ignore_ascii_case("all") {
-                for spec in impasse_negotiate::BUILT_IN {
-                    seats.push(engine::TournamentSeat::BuiltIn(*spec));
-                }
-                continue;
-            }
-            seats.push(engine::TournamentSeat::BuiltIn(
-                engine::agent_spec(&name).map_err(|e| to_py_err(py, e))?,
-            ));
-            continue;
-        }
-        if !(agent.hasattr("propose")? && agent.hasattr("respond")?) {
-            return Err(PyTypeError::new_err(format!(
-                "agent {k} is neither a built-in agent name nor an object with propose() and \
-                 respond() (an impasse.Agent): {}",
-                agent.repr()?
-            )));
-        }
-        let label = agent.get_type().name()?.to_string();
-        let object = agent.clone().unbind();
-        let (errors, caches) = (errors.clone(), caches.clone());
-        seats.push(engine::TournamentSeat::Custom(
-            label,
-            Box::new(move |scenario: Arc<Scenario>, setting, me| {
-                let outcomes = caches
-                    .iter()
-                    .find(|(s, _)| Arc::ptr_eq(s, &scenario))
-                    .map(|(_, cache)| cache.clone())
-                    .unwrap_or_default();
-                Python::attach(|py| {
-                    let agent = PyAgent::new(
-                        py,
-                        object.clone_ref(py),
-                        scenario,
-                        setting,
-                        me,
-                        errors.clone(),
-                        outcomes,
-                        epoch,
-                    );
-                    match agent {
-                        Ok(agent) => Box::new(agent) as Box<dyn impasse_negotiate::Agent>,
-                        Err(err) => {
-                            agent::store(&errors, err);
-                            Box::new(Ended)
-                        }
-                    }
-                })
-            }),
-        ));
-    }
+    let seats = seats_of(py, agents, true, &caches, &errors, epoch)?;
     let outcome = run_cancellable(py, &errors, epoch, |token| {
         engine::tournament(
             entries,
