@@ -455,9 +455,10 @@ pub(crate) fn interrupts() -> u64 {
     INTERRUPTS.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-/// Runs `work` on a helper thread, the GIL released, while this thread watches for Ctrl-C and for
-/// an error raised in a Python agent; either cancels the work through its
-/// [`impasse_app::Token`] (the one cancellation mechanism of every front end).
+/// Runs `work` with the GIL released while a watcher thread looks for Ctrl-C and for an error
+/// raised in a Python agent; either cancels the work through its [`impasse_app::Token`] (the one
+/// cancellation mechanism of every front end). The work stays on the calling thread, so Python
+/// agents it calls find that thread's Python state ready.
 fn run_cancellable<T: Send>(
     py: Python<'_>,
     errors: &agent::ErrorSlot,
@@ -465,36 +466,27 @@ fn run_cancellable<T: Send>(
     work: impl FnOnce(&impasse_app::Token) -> T + Send,
 ) -> PyResult<T> {
     let token = impasse_app::Token::new();
-    let (done, finished) = std::sync::mpsc::sync_channel::<()>(1);
-    let finished = std::sync::Mutex::new(finished);
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            let out = work(&token);
-            let _ = done.send(());
-            out
+    let (stop, stopped) = std::sync::mpsc::sync_channel::<()>(1);
+    let (watched, errors) = (token.clone(), errors.clone());
+    let out = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // Plain Rust (a counter, the error slot): the watcher never needs the GIL.
+            while stopped.recv_timeout(std::time::Duration::from_millis(5)).is_err() {
+                if interrupts() != epoch || agent::failed(&errors) {
+                    watched.cancel();
+                }
+            }
         });
-        loop {
-            let over = py.detach(|| {
-                let finished = finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                finished.recv_timeout(std::time::Duration::from_millis(5)).is_ok()
-            });
-            if over || worker.is_finished() {
-                break;
-            }
-            if interrupts() != epoch || agent::failed(errors) {
-                token.cancel();
-            }
-        }
-        let out = py
-            .detach(|| worker.join())
-            .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the work failed (a bug)"))?;
-        // Ctrl-C: Python's own KeyboardInterrupt, raised here rather than at the next bytecode.
-        py.check_signals()?;
-        if interrupts() != epoch {
-            return Err(pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled"));
-        }
-        Ok(out)
-    })
+        let out = py.detach(|| work(&token));
+        let _ = stop.send(());
+        out
+    });
+    // Ctrl-C: Python's own KeyboardInterrupt, raised here rather than at the next bytecode.
+    py.check_signals()?;
+    if interrupts() != epoch {
+        return Err(pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled"));
+    }
+    Ok(out)
 }
 
 /// The seats of `agents`: built-in agent names (and `all`, where `all` is allowed) and Python
