@@ -5,7 +5,8 @@
 //! libraries) with the GIL released, and encodes the results. Reports cross as JSON text, decoded
 //! by `json.loads` on the Python side, so `to_dict()` is exactly the CLI's `--format json`.
 
-// PyO3's macros expand to `unsafe` FFI glue; this crate writes none by hand.
+// PyO3's macros expand to `unsafe` FFI glue; the one `unsafe` written by hand is the SIGINT
+// counter's registration in `interrupts` (its action only increments an atomic).
 #![allow(unsafe_code)]
 // `#[pyclass]`/`#[pyfunction]` items are reached from Python, not from Rust.
 #![allow(unreachable_pub)]
