@@ -17,10 +17,13 @@ use impasse_negotiate::AgentFactory;
 use impasse_negotiate::tournament::Protocol;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+use crate::bodies::{
+    AgentInfo, Agents, Deleted, ExportBody, Health, JobList, ScenarioBody, ScenarioList,
+    ScenarioSummary,
+};
 use crate::error::{ApiError, error_body};
-use crate::jobs::JobReport;
 use crate::source::{self, Origin, Source};
 use crate::store::{Format, Store};
 use crate::{AppState, assets, names, openapi, work};
@@ -369,19 +372,16 @@ fn parse_format(format: Option<&str>, default: Format) -> Result<Format, ApiErro
     }
 }
 
-/// What the page needs to know of a scenario: parties, issues, the conflict's levers.
-fn info(s: &Scenario) -> Value {
-    serde_json::to_value(impasse_report::check::ScenarioInfo::new(s)).unwrap_or(Value::Null)
-}
-
-fn summary(source: &Source) -> Value {
-    json!({
-        "name": source.name,
-        "source": source.origin.as_str(),
-        "format": source.format.as_str(),
-        "updated": source.updated,
-        "shadows_example": source.origin == Origin::User && source::example(&source.name).is_some(),
-    })
+fn summary(source: &Source) -> ScenarioSummary {
+    ScenarioSummary {
+        name: source.name.clone(),
+        source: source.origin.as_str(),
+        format: source.format.as_str(),
+        updated: source.updated,
+        bytes: None,
+        shadows_example: source.origin == Origin::User && source::example(&source.name).is_some(),
+        created: None,
+    }
 }
 
 /// The values of the query parameter `key` (percent-decoded, `+` as space).
@@ -425,17 +425,17 @@ fn decode_component(text: &str) -> Result<String, ApiError> {
 // Small routes
 
 async fn health() -> Response {
-    ok(&json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+    ok(&Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }
 
 async fn agents() -> Response {
-    let list: Vec<Value> =
-        AGENTS.iter().map(|(name, what)| json!({ "name": name, "description": what })).collect();
-    ok(&json!({
-        "agents": list,
-        "default_two_parties": ["boulware", "conceder"],
-        "default_more_parties": "red-line-holder",
-    }))
+    let agents =
+        AGENTS.iter().map(|&(name, description)| AgentInfo { name, description }).collect();
+    ok(&Agents {
+        agents,
+        default_two_parties: ["boulware", "conceder"],
+        default_more_parties: "red-line-holder",
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,28 +444,37 @@ async fn agents() -> Response {
 async fn list_scenarios(State(state): State<AppState>) -> Result<Response, ApiError> {
     let listed =
         blocking(move || state.inner.store.list().map_err(|e| ApiError::store(&e))).await?;
-    let mut all: BTreeMap<String, Value> = BTreeMap::new();
+    let mut all: BTreeMap<String, ScenarioSummary> = BTreeMap::new();
     for (name, _) in source::EXAMPLES {
         all.insert(
             (*name).to_owned(),
-            json!({ "name": name, "source": "example", "format": "toml", "updated": null, "shadows_example": false }),
+            ScenarioSummary {
+                name: (*name).to_owned(),
+                source: "example",
+                format: "toml",
+                updated: None,
+                bytes: None,
+                shadows_example: false,
+                created: None,
+            },
         );
     }
     for item in listed {
         let shadows = source::example(&item.name).is_some();
         all.insert(
             item.name.clone(),
-            json!({
-                "name": item.name,
-                "source": "user",
-                "format": item.format.as_str(),
-                "updated": item.updated,
-                "bytes": item.bytes,
-                "shadows_example": shadows,
-            }),
+            ScenarioSummary {
+                name: item.name,
+                source: "user",
+                format: item.format.as_str(),
+                updated: Some(item.updated),
+                bytes: Some(item.bytes),
+                shadows_example: shadows,
+                created: None,
+            },
         );
     }
-    Ok(ok(&json!({ "scenarios": all.into_values().collect::<Vec<_>>() })))
+    Ok(ok(&ScenarioList { scenarios: all.into_values().collect() }))
 }
 
 async fn get_scenario(
@@ -474,22 +483,19 @@ async fn get_scenario(
 ) -> Result<Response, ApiError> {
     let source = load_async(&state, name).await?;
     let body = blocking(move || {
-        let mut body = summary(&source);
-        match source.parse(&[]) {
-            Ok(scenario) => {
-                body["valid"] = json!(true);
-                body["errors"] = json!([]);
-                body["info"] = info(&scenario);
-            }
-            Err(source::ParseError::Text(errors)) => {
-                body["valid"] = json!(false);
-                body["errors"] = json!(errors);
-                body["info"] = Value::Null;
-            }
+        let check = match source.parse(&[]) {
+            Ok(scenario) => impasse_app::check(Ok(&scenario)),
+            Err(source::ParseError::Text(errors)) => impasse_app::check(Err(errors)),
             Err(err) => return Err(err.into_api()),
-        }
-        body["text"] = json!(source.text);
-        Ok(body)
+        };
+        Ok(ScenarioBody {
+            summary: summary(&source),
+            valid: check.valid,
+            errors: check.errors,
+            warnings: check.warnings,
+            info: check.info,
+            text: source.text,
+        })
     })
     .await?;
     Ok(ok(&body))
@@ -586,7 +592,7 @@ async fn put_scenario(
             origin: Origin::User,
             updated: Some(updated),
         });
-        body["created"] = json!(created);
+        body.created = Some(created);
         Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, body))
     })
     .await?;
@@ -602,7 +608,7 @@ async fn delete_scenario(
         let deleted = state.inner.store.delete(&name).map_err(|e| ApiError::store(&e))?;
         let example = source::example(&name).is_some();
         match (deleted, example) {
-            (true, _) => Ok(json!({ "deleted": name, "example_restored": example })),
+            (true, _) => Ok(Deleted { deleted: name, example_restored: example }),
             (false, true) => Err(ApiError::conflict(format!(
                 "'{name}' is a shipped example: it cannot be deleted (only an edited copy can)"
             ))),
@@ -662,7 +668,7 @@ async fn export_scenario(
         return Err(ApiError::bad_request(format!("to={to}: expected native or genius")));
     }
     let source = load_async(&state, name).await?;
-    let (body, filename) = blocking(move || -> Result<(Value, String), ApiError> {
+    let (body, filename) = blocking(move || -> Result<(ExportBody, String), ApiError> {
         if to == "native" {
             let ext = match source.format {
                 Format::Toml => "toml",
@@ -680,38 +686,49 @@ async fn export_scenario(
                 }
             };
             let filename = format!("{}.{ext}", source.name);
-            let body = json!({
-                "name": source.name,
-                "format": source.format.as_str(),
-                "filename": filename,
-                "text": source.text,
-            });
+            let body = ExportBody::Native {
+                name: source.name,
+                format: source.format.as_str(),
+                filename: filename.clone(),
+                text: source.text,
+            };
             return Ok((body, filename));
         }
         let filename = format!("{}-genius.json", source.name);
         if source.format == Format::Genius {
             let files = source::bundle_files(&source.text, &source.name)
                 .map_err(ApiError::invalid_scenario)?;
-            return Ok((json!({ "name": source.name, "files": files, "dropped": [], "notes": [] }), filename));
+            let body = ExportBody::Genius {
+                name: source.name,
+                files,
+                dropped: Vec::new(),
+                notes: Vec::new(),
+            };
+            return Ok((body, filename));
         }
         let scenario = source.parse(&[]).map_err(source::ParseError::into_api)?;
         let report = impasse_app::export::export(&scenario)?;
         let files: BTreeMap<String, String> = report.files.0.into_iter().collect();
-        Ok((
-            json!({ "name": source.name, "files": files, "dropped": report.dropped, "notes": report.notes }),
-            filename,
-        ))
+        let body = ExportBody::Genius {
+            name: source.name,
+            files,
+            dropped: report.dropped,
+            notes: report.notes,
+        };
+        Ok((body, filename))
     })
     .await?;
     if !download {
         return Ok(ok(&body));
     }
-    let (bytes, content_type) = match body.get("text").and_then(Value::as_str) {
-        Some(text) => (
+    let (bytes, content_type) = match &body {
+        ExportBody::Native { text, .. } => (
             text.as_bytes().to_vec(),
             if filename.ends_with(".json") { "application/json" } else { "application/toml" },
         ),
-        None => (serde_json::to_vec_pretty(&body).unwrap_or_default(), "application/json"),
+        ExportBody::Genius { .. } => {
+            (serde_json::to_vec_pretty(&body).unwrap_or_default(), "application/json")
+        }
     };
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
@@ -1009,8 +1026,7 @@ async fn start_tournament(
 }
 
 async fn list_jobs(State(state): State<AppState>) -> Response {
-    let jobs: Vec<JobReport> = state.inner.jobs.list().iter().map(|j| j.report()).collect();
-    ok(&json!({ "jobs": jobs }))
+    ok(&JobList { jobs: state.inner.jobs.list().iter().map(|j| j.report()).collect() })
 }
 
 fn check_job_id(id: &str) -> Result<(), ApiError> {

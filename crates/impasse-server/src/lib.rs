@@ -21,6 +21,7 @@ use tokio::sync::Semaphore;
 
 mod api;
 mod assets;
+mod bodies;
 mod error;
 mod jobs;
 mod names;

@@ -1,7 +1,8 @@
-//! The OpenAPI 3.1 document of the API, generated once per process: the paths, parameters and
-//! request bodies come from `assets/openapi-paths.json`; the response schemas of the routes that
-//! answer with a report are generated from the Rust types (`schemars`, through
-//! [`impasse_report::schema`]), so the document cannot drift from what the routes send.
+//! The OpenAPI 3.1 document of the API, generated once per process: the paths, parameters,
+//! request bodies and the error body come from `assets/openapi-paths.json`; every JSON success
+//! answer's schema is generated from the Rust type the route sends (`schemars`, through
+//! [`impasse_report::schema`] for the reports), so the document cannot drift from what the routes
+//! send.
 
 use std::sync::OnceLock;
 
@@ -10,6 +11,9 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde_json::Value;
 
+use crate::bodies::{
+    Agents, Deleted, ExportBody, Health, JobList, ScenarioBody, ScenarioList, ScenarioSummary,
+};
 use crate::jobs::JobReport;
 
 /// The hand-written part: paths, parameters, request bodies, error and small shapes.
@@ -42,6 +46,18 @@ fn typed(
             schema::<impasse_report::DynamicsReport>(generator),
         ),
         ("post", "/api/check", "200", schema::<impasse_report::CheckReport>(generator)),
+        ("get", "/api/health", "200", schema::<Health>(generator)),
+        ("get", "/api/agents", "200", schema::<Agents>(generator)),
+        ("get", "/api/scenarios", "200", schema::<ScenarioList>(generator)),
+        ("post", "/api/scenarios", "201", schema::<ScenarioSummary>(generator)),
+        ("get", "/api/scenarios/{name}", "200", schema::<ScenarioBody>(generator)),
+        ("put", "/api/scenarios/{name}", "200", schema::<ScenarioSummary>(generator)),
+        ("put", "/api/scenarios/{name}", "201", schema::<ScenarioSummary>(generator)),
+        ("delete", "/api/scenarios/{name}", "200", schema::<Deleted>(generator)),
+        ("post", "/api/scenarios/{name}/duplicate", "201", schema::<ScenarioSummary>(generator)),
+        ("post", "/api/import", "201", schema::<ScenarioSummary>(generator)),
+        ("get", "/api/jobs", "200", schema::<JobList>(generator)),
+        ("get", "/api/scenarios/{name}/export", "200", schema::<ExportBody>(generator)),
         ("post", "/api/tournaments", "202", schema::<JobReport>(generator)),
         ("get", "/api/jobs/{id}", "200", schema::<JobReport>(generator)),
         ("delete", "/api/jobs/{id}", "200", schema::<JobReport>(generator)),

@@ -499,6 +499,28 @@ async fn responses_validate_against_the_generated_openapi_document() {
     let id = body["job"].as_str().unwrap().to_owned();
     let done = wait_for_job(&app, &id, Duration::from_secs(60)).await;
     assert_documented(&app, "GET", "/api/jobs/{id}", "200", &done).await;
+    // The library's routes too.
+    for (method, path, route) in [
+        ("GET", "/api/health", "/api/health"),
+        ("GET", "/api/agents", "/api/agents"),
+        ("GET", "/api/jobs", "/api/jobs"),
+        ("GET", "/api/scenarios", "/api/scenarios"),
+        ("GET", "/api/scenarios/negotiation-impasse-2023", "/api/scenarios/{name}"),
+        ("GET", "/api/scenarios/distributive-price/export", "/api/scenarios/{name}/export"),
+        (
+            "GET",
+            "/api/scenarios/distributive-price/export?to=genius",
+            "/api/scenarios/{name}/export",
+        ),
+    ] {
+        let (status, body) = call(&app, method, path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_documented(&app, method, route, "200", &body).await;
+    }
+    let text = "format_version = 1\n[scenario]\nname = 3\n";
+    let (status, body) =
+        call(&app, "PUT", "/api/scenarios/broken", Some(json!({ "text": text }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
