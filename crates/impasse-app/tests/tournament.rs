@@ -175,3 +175,60 @@ fn bad_tournament_configs_get_clear_errors() {
     .unwrap();
     assert_eq!(ok.specs().unwrap().len(), impasse_negotiate::BUILT_IN.len());
 }
+
+#[test]
+fn a_changed_reservation_value_is_not_resumed_and_the_refusal_says_what_changed() {
+    let dir = temp("stale");
+    let price = root().join("scenarios/distributive-price.toml");
+    let tournament = |set: &[&str]| {
+        let overrides: Vec<impasse_format::Override> =
+            set.iter().map(|s| s.parse().unwrap()).collect();
+        let scenario =
+            impasse_app::load(&price, &overrides, impasse_format::GeniusSemantics::Genius).unwrap();
+        let setting = Arc::new(Setting::from_scenario(Arc::new(scenario)).unwrap());
+        let agents = vec![AgentSpec::TimeBased(4.0), AgentSpec::TimeBased(0.25)];
+        Tournament::new(vec![Entry::new("price".into(), setting)], agents, 1, 30, 1, Protocol::Sao)
+            .unwrap()
+    };
+    let first = tournament(&[]);
+    impasse_app::tournament::run(&first, &dir, false, Vec::new(), &Token::new()).unwrap();
+    // The same tournament resumes everything.
+    let again =
+        impasse_app::tournament::run(&first, &dir, false, Vec::new(), &Token::new()).unwrap();
+    assert_eq!(again.run.negotiations, 0);
+    // A reservation value changed: the rows would be stale, so the folder is refused.
+    let changed = tournament(&["preferences.buyer.reservation=0.6"]);
+    assert_ne!(changed.fingerprint(), first.fingerprint());
+    let err = impasse_app::tournament::run(&changed, &dir, false, Vec::new(), &Token::new())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("scenario 'price'") && err.contains("reservation"), "{err}");
+    // Started over, it runs everything again.
+    let fresh =
+        impasse_app::tournament::run(&changed, &dir, true, Vec::new(), &Token::new()).unwrap();
+    assert_eq!(fresh.run.negotiations, changed.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn two_scenario_files_with_one_name_get_two_labels() {
+    let dir = temp("labels");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::copy(
+            root().join("scenarios/distributive-price.toml"),
+            dir.join(sub).join("x.toml"),
+        )
+        .unwrap();
+    }
+    let config = dir.join("t.toml");
+    std::fs::write(
+        &config,
+        "scenarios = [\"a/x.toml\", \"b/x.toml\"]\nagents = [\"linear\"]\noutput = \"out\"\n",
+    )
+    .unwrap();
+    let configured = impasse_app::tournament::configure(&config).unwrap();
+    let labels: Vec<&str> = configured.request.scenarios.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["x.toml", "x.toml (2)"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

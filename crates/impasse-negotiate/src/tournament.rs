@@ -106,6 +106,117 @@ pub struct Row {
     pub nash_distance: Option<f64>,
 }
 
+/// The version of [`Fingerprint`] (and of the rows it vouches for).
+pub const FINGERPRINT_VERSION: u32 = 2;
+
+/// What determines a tournament's rows ([`Tournament::fingerprint`]), kept in its output folder's
+/// manifest so a rerun resumes only the same tournament.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// [`FINGERPRINT_VERSION`].
+    pub version: u32,
+    /// The scenarios, in order.
+    pub scenarios: Vec<ScenarioPrint>,
+    /// The agents, as rows name them (with their parameters).
+    pub agents: Vec<String>,
+    /// Repetitions of each negotiation.
+    pub repetitions: u32,
+    /// The step deadline.
+    pub steps: u32,
+    /// The tournament seed.
+    pub seed: u64,
+    /// The protocol.
+    pub protocol: Protocol,
+}
+
+/// One scenario's part of a [`Fingerprint`].
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct ScenarioPrint {
+    /// Its label in the rows.
+    pub name: String,
+    /// Its number of outcomes.
+    pub outcomes: u32,
+    /// FNV-1a (64-bit, hex) of every party's name, utility of every outcome (bits), reservation
+    /// value and forbidden outcomes: stable across runs, platforms and versions of impasse.
+    pub hash: String,
+}
+
+impl Fingerprint {
+    /// What differs from `older`, in words (empty when nothing does).
+    pub fn changes_from(&self, older: &Fingerprint) -> Vec<String> {
+        let mut changes = Vec::new();
+        if self.version != older.version {
+            changes.push(format!(
+                "the row format (version {} then, {} now)",
+                older.version, self.version
+            ));
+        }
+        let names =
+            |f: &Fingerprint| f.scenarios.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        if names(self) != names(older) {
+            changes.push(format!(
+                "the scenarios ({} then, {} now)",
+                names(older).join(", "),
+                names(self).join(", ")
+            ));
+        } else {
+            for (now, then) in self.scenarios.iter().zip(&older.scenarios) {
+                if now != then {
+                    changes.push(format!(
+                        "scenario '{}' (its utilities, reservation values or red lines, or the way \
+                         it is read)",
+                        now.name
+                    ));
+                }
+            }
+        }
+        if self.agents != older.agents {
+            changes.push(format!(
+                "the agents ({} then, {} now)",
+                older.agents.join(", "),
+                self.agents.join(", ")
+            ));
+        }
+        for (what, then, now) in [
+            ("repetitions", u64::from(older.repetitions), u64::from(self.repetitions)),
+            ("steps", u64::from(older.steps), u64::from(self.steps)),
+            ("seed", older.seed, self.seed),
+        ] {
+            if then != now {
+                changes.push(format!("{what} ({then} then, {now} now)"));
+            }
+        }
+        if self.protocol != older.protocol {
+            changes
+                .push(format!("the protocol ({:?} then, {:?} now)", older.protocol, self.protocol));
+        }
+        changes
+    }
+}
+
+/// FNV-1a over a setting: party names, every utility (bits), reservation values, forbidden
+/// outcomes.
+fn setting_hash(setting: &Setting) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+    };
+    for (party, profile) in setting.parties().iter().zip(setting.profiles()) {
+        eat(party.id.as_bytes());
+        eat(&[0xff]);
+        eat(&profile.reserved().to_bits().to_le_bytes());
+        for (o, u) in profile.utilities().iter().enumerate() {
+            eat(&u.to_bits().to_le_bytes());
+            eat(&[u8::from(profile.is_forbidden(o as u32))]);
+        }
+    }
+    h
+}
+
 /// SplitMix64: the seed of negotiation `id` of a tournament seeded `seed`.
 pub fn negotiation_seed(seed: u64, id: u64) -> u64 {
     let mut z = seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(0x6A09_E667_F3BC_C909);
@@ -174,20 +285,28 @@ impl Tournament {
         self.total == 0
     }
 
-    /// A fingerprint of everything that determines the rows (for resuming safely).
-    pub fn fingerprint(&self) -> String {
-        let scenarios: Vec<String> =
-            self.entries.iter().map(|e| format!("{}:{}", e.name, e.setting.n_outcomes())).collect();
-        let agents: Vec<String> = self.agents.iter().map(|a| a.name()).collect();
-        format!(
-            "v1|{}|{}|{}|{}|{}|{:?}",
-            scenarios.join(","),
-            agents.join(","),
-            self.repetitions,
-            self.steps,
-            self.seed,
-            self.protocol
-        )
+    /// A fingerprint of everything that determines the rows, for resuming safely: per scenario
+    /// its label and a hash of every party's utility of every outcome, reservation value and
+    /// forbidden outcomes (so a changed utility, reservation value, red line or reading semantics
+    /// changes it), and the agents, repetitions, steps, seed, protocol and row format.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint {
+            version: FINGERPRINT_VERSION,
+            scenarios: self
+                .entries
+                .iter()
+                .map(|e| ScenarioPrint {
+                    name: e.name.clone(),
+                    outcomes: e.setting.n_outcomes(),
+                    hash: format!("{:016x}", setting_hash(&e.setting)),
+                })
+                .collect(),
+            agents: self.agents.iter().map(|a| a.name()).collect(),
+            repetitions: self.repetitions,
+            steps: self.steps,
+            seed: self.seed,
+            protocol: self.protocol,
+        }
     }
 
     /// Runs negotiation `id`.

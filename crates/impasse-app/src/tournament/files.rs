@@ -6,7 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use impasse_negotiate::tournament::{Row, Summary, Tournament};
+use impasse_negotiate::tournament::{Fingerprint, Row, Summary, Tournament};
 use impasse_report::csv_field;
 
 use crate::AppError;
@@ -117,11 +117,16 @@ impl Output {
         if manifest.exists() && !fresh {
             let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
             let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            if old["fingerprint"].as_str() != Some(fingerprint.as_str()) {
+            let changes = match serde_json::from_value::<Fingerprint>(old["fingerprint"].clone()) {
+                Ok(older) => fingerprint.changes_from(&older),
+                Err(_) => vec!["the manifest (written by an older impasse, or damaged)".to_owned()],
+            };
+            if !changes.is_empty() {
                 return Err(AppError::Invalid(format!(
-                    "{} holds the rows of a different tournament; choose another output folder or \
-                     start over (fresh)",
-                    folder.display()
+                    "{} holds the rows of a different tournament (changed: {}); choose another \
+                     output folder or start over (fresh)",
+                    folder.display(),
+                    changes.join("; ")
                 )));
             }
             let csv_rows = complete_lines(&csv_path)?.saturating_sub(1);
@@ -133,7 +138,7 @@ impl Output {
             let manifest_json = serde_json::json!({
                 "fingerprint": fingerprint,
                 "negotiations": tournament.len(),
-                "format": 1,
+                "format": 2,
             });
             std::fs::write(&manifest, format!("{manifest_json:#}\n")).map_err(io(&manifest))?;
             std::fs::write(&csv_path, format!("{}\n", CsvRow::HEADER)).map_err(io(&csv_path))?;

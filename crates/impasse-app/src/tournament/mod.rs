@@ -184,6 +184,25 @@ fn collect_under(root: &Path, path: &Path, found: &mut Vec<(String, PathBuf)>) {
     }
 }
 
+/// Labels made unique, in order: a label seen before gets ` (2)`, ` (3)`, … (two files named alike
+/// in different folders would otherwise share one label in the rows and the manifest).
+fn unique_labels<T>(items: Vec<(String, T)>) -> Vec<(String, T)> {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (label, item) in items {
+        let mut candidate = label.clone();
+        let mut k = *seen.get(&label).unwrap_or(&1);
+        while seen.contains_key(&candidate) {
+            k += 1;
+            candidate = format!("{label} ({k})");
+        }
+        seen.insert(label, k);
+        seen.insert(candidate.clone(), 1);
+        out.push((candidate, item));
+    }
+    out
+}
+
 /// A tournament to run: prepared scenarios and agents of any kind.
 #[derive(Clone, Debug)]
 pub struct TournamentRequest {
@@ -302,6 +321,7 @@ pub fn configure(path: &Path) -> Result<Configured, AppError> {
         .collect();
     let mut scenarios = Vec::new();
     let mut skipped = Vec::new();
+    let loaded = unique_labels(loaded);
     for (name, setting) in loaded {
         match setting {
             Ok(setting) => scenarios.push((name, setting)),
