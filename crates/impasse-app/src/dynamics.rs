@@ -15,6 +15,9 @@ use crate::{AppError, Token};
 pub const MAX_POINTS: usize = 10_000;
 /// The most swept parameters (a two-way grid).
 pub const MAX_SWEEPS: usize = 2;
+/// The longest horizon, in rounds: the scenario format's bound, which sizes the exact models'
+/// tables (one slot per round and state).
+pub const MAX_HORIZON: u32 = 10_000;
 
 /// One swept parameter: an override path and its grid of values.
 #[derive(Clone, PartialEq, Debug)]
@@ -134,8 +137,16 @@ impl DynamicsRequest {
         if self.runs == 0 {
             return Err(AppError::field("runs", "must be at least 1"));
         }
-        if self.horizon == Some(0) {
-            return Err(AppError::field("horizon", "must be at least 1 round"));
+        if let Some(h) = self.horizon
+            && !(1..=MAX_HORIZON).contains(&h)
+        {
+            return Err(AppError::field(
+                "horizon",
+                format!(
+                    "must be from 1 to {MAX_HORIZON} rounds (the bound of the exact models' \
+                     tables), got {h}"
+                ),
+            ));
         }
         if !(0.0..=1.0).contains(&self.stalemate) {
             return Err(AppError::field(

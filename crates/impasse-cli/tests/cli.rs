@@ -670,3 +670,33 @@ fn check_reads_a_scenario_or_locates_every_problem() {
     assert_schema("check", "an invalid scenario", &report);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn user_given_sizes_past_their_bounds_exit_2_naming_the_bound() {
+    // These used to abort on an allocation sized by the request (issue 11).
+    let seed = "scenarios/negotiation-impasse-2023.toml";
+    for (args, needle) in [
+        (vec!["dynamics", seed, "--horizon", "4294967295"], "from 1 to 10000 rounds"),
+        (vec!["analyze", seed, "--threads", "1000000"], "at most 1024 worker threads"),
+    ] {
+        let out = impasse(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches(needle).count(), 1, "said once: {stderr}");
+    }
+    // A step deadline at the type's limit still starts at the beginning: Boulware does not agree
+    // at once.
+    let report = json(&[
+        "negotiate",
+        "scenarios/distributive-price.toml",
+        "--agents",
+        "boulware,boulware",
+        "--steps",
+        "4294967295",
+        "--time-limit",
+        "0.02",
+    ]);
+    assert!(report["trace"][0]["time"].as_f64().unwrap() < 0.5, "{}", report["trace"][0]);
+    assert_ne!(report["steps"], 1, "no agreement at the first step");
+}

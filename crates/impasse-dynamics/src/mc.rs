@@ -230,22 +230,32 @@ pub fn simulate_observed<F>(
 where
     F: Fn(&mut Rng) -> Outcome + Sync,
 {
-    let chunks: Vec<Summary> = (0..runs.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|chunk| {
-            let mut summary = Summary::new(horizon);
-            let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(runs));
-            for replication in start..end {
-                let mut rng = stream(seed, replication);
-                summary.add(&model(&mut rng));
-            }
-            progress(end - start);
-            summary
-        })
-        .collect();
+    // Chunks are summarised in parallel a group at a time and merged in chunk order, so memory
+    // does not grow with `runs` (a run of 10^15 replications needs no more than one of 10^6) and
+    // the summary is the same as merging every chunk in order.
+    const GROUP: u64 = 256;
+    let n_chunks = runs.div_ceil(CHUNK);
     let mut total = Summary::new(horizon);
-    for chunk in &chunks {
-        total.merge(chunk);
+    let mut next = 0;
+    while next < n_chunks {
+        let last = (next + GROUP).min(n_chunks);
+        let chunks: Vec<Summary> = (next..last)
+            .into_par_iter()
+            .map(|chunk| {
+                let mut summary = Summary::new(horizon);
+                let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(runs));
+                for replication in start..end {
+                    let mut rng = stream(seed, replication);
+                    summary.add(&model(&mut rng));
+                }
+                progress(end - start);
+                summary
+            })
+            .collect();
+        for chunk in &chunks {
+            total.merge(chunk);
+        }
+        next = last;
     }
     total
 }

@@ -170,7 +170,8 @@ pub fn relative_time(
     time_limit: Option<Duration>,
     start: Option<Instant>,
 ) -> f64 {
-    let by_step = n_steps.map_or(-1.0, |n| f64::from(step + 1) / f64::from(n + 1));
+    // In f64: `n + 1` in u32 would wrap to 0 at `u32::MAX` steps and put step 0 at time 1.
+    let by_step = n_steps.map_or(-1.0, |n| (f64::from(step) + 1.0) / (f64::from(n) + 1.0));
     let by_time = match (time_limit, start) {
         (Some(limit), Some(start)) => start.elapsed().as_secs_f64() / limit.as_secs_f64(),
         _ => -1.0,

@@ -189,3 +189,13 @@ fn settings_refuse_what_cannot_be_negotiated() {
     let err = Setting::from_scenario(Arc::new(huge)).unwrap_err().to_string();
     assert!(err.contains("1.000e16 outcomes") && err.contains("at most 16777216"), "{err}");
 }
+
+#[test]
+fn the_largest_step_deadline_keeps_time_running_from_zero() {
+    // `n_steps + 1` in u32 would wrap to 0 at u32::MAX and put step 0 at relative time 1 (issue 11).
+    let t0 = impasse_negotiate::relative_time(0, Some(u32::MAX), None, None);
+    assert!(t0 > 0.0 && t0 < 1e-9, "{t0}");
+    let last = impasse_negotiate::relative_time(u32::MAX - 1, Some(u32::MAX), None, None);
+    assert!(last < 1.0 && last > 1.0 - 1e-9, "{last}");
+    assert_eq!(impasse_negotiate::relative_time(9, Some(9), None, None), 1.0);
+}
