@@ -678,6 +678,8 @@ fn user_given_sizes_past_their_bounds_exit_2_naming_the_bound() {
     for (args, needle) in [
         (vec!["dynamics", seed, "--horizon", "4294967295"], "from 1 to 10000 rounds"),
         (vec!["analyze", seed, "--threads", "1000000"], "at most 1024 worker threads"),
+        // A device has no size to check first: it is read up to the limit, not to the end.
+        (vec!["analyze", "/dev/zero"], "more than 16777216 bytes"),
     ] {
         let out = impasse(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);

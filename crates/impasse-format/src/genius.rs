@@ -412,18 +412,16 @@ pub(crate) fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
             found: format!("{} bytes", meta.len()),
         });
     }
-    let bytes =
-        std::fs::read(path).map_err(|err| whole_file(file, format!("cannot read: {err}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Diagnostic {
+    let bytes = crate::load::read_bounded(path)
+        .map_err(|err| whole_file(file, format!("cannot read: {err}")))?
+        .ok_or_else(|| Diagnostic {
             file: file.to_owned(),
             line: 0,
             column: 0,
             message: "the file is too large".to_owned(),
             expected: format!("at most {MAX_FILE_BYTES} bytes"),
-            found: format!("{} bytes", bytes.len()),
-        });
-    }
+            found: "more (read up to the limit)".to_owned(),
+        })?;
     String::from_utf8(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
         let bytes = err.as_bytes();

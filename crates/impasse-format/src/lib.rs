@@ -33,6 +33,6 @@ pub use genius::{
     parse_genius_with,
 };
 pub use geniusweb::{load_geniusweb_folder, parse_geniusweb, parse_geniusweb_files};
-pub use load::{InputKind, MAX_FILE_BYTES, load_path, load_path_with};
+pub use load::{InputKind, MAX_FILE_BYTES, load_path, load_path_with, read_bounded};
 pub use native::{NativeSyntax, parse_native};
 pub use overrides::Override;

@@ -43,6 +43,19 @@ impl InputKind {
 /// The largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Reads at most [`MAX_FILE_BYTES`] of `path`, regular file or not (a pipe, `/dev/zero`):
+/// `Ok(None)` when there is more, so no input is read past the limit whatever its size claims.
+///
+/// # Errors
+///
+/// The OS's, opening or reading.
+pub fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}
+
 /// Loads the scenario at `path` (a native file, a GENIUS folder or a GeniusWeb folder), applying
 /// `overrides` to native files; GENIUS folders are read with GENIUS's semantics.
 ///
@@ -96,8 +109,14 @@ pub fn load_path_with(
                     meta.len()
                 )));
             }
-            let bytes =
-                std::fs::read(path).map_err(|err| whole_file(format!("cannot read: {err}")))?;
+            let bytes = read_bounded(path)
+                .map_err(|err| whole_file(format!("cannot read: {err}")))?
+                .ok_or_else(|| {
+                    whole_file(format!(
+                        "more than {MAX_FILE_BYTES} bytes, above the limit (read up to the limit: \
+                         a stream or a device has no size to check first)"
+                    ))
+                })?;
             let text = String::from_utf8(bytes).map_err(|err| {
                 whole_file(format!("not valid UTF-8 (at byte {})", err.utf8_error().valid_up_to()))
             })?;

@@ -284,8 +284,16 @@ pub struct Configured {
 /// [`AppError::Io`] for an unreadable file, [`AppError::Invalid`] for a bad configuration, a
 /// missing scenario path, or no loadable scenario.
 pub fn configure(path: &Path) -> Result<Configured, AppError> {
-    let text = std::fs::read_to_string(path).map_err(AppError::io(path))?;
     let file = path.display().to_string();
+    let bytes =
+        impasse_format::read_bounded(path).map_err(AppError::io(path))?.ok_or_else(|| {
+            AppError::Invalid(format!(
+                "{file}: more than {} bytes, above the limit for a configuration",
+                impasse_format::MAX_FILE_BYTES
+            ))
+        })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| AppError::Invalid(format!("{file}: not valid UTF-8")))?;
     let config = TournamentConfig::parse(&text, &file)?;
     let base = path.parent().unwrap_or(Path::new(".")).to_owned();
     let agents: Vec<Arc<dyn AgentFactory>> =
