@@ -702,3 +702,48 @@ fn user_given_sizes_past_their_bounds_exit_2_naming_the_bound() {
     assert!(report["trace"][0]["time"].as_f64().unwrap() < 0.5, "{}", report["trace"][0]);
     assert_ne!(report["steps"], 1, "no agreement at the first step");
 }
+
+#[test]
+fn an_export_refuses_characters_xml_cannot_hold_and_shows_them_escaped() {
+    // A value label with U+0001: XML 1.0 cannot hold it even as a character reference, so the
+    // export used to write XML that did not parse (issue 11).
+    let text = r#"format_version = 1
+[scenario]
+name = "ctrl"
+[parties.a]
+name = "A"
+[parties.b]
+name = "B"
+[issues.x]
+name = "X"
+type = "categorical"
+values = ["p\u0001q", "r"]
+[preferences.a]
+reservation = 0.0
+[preferences.a.weights]
+x = 1.0
+[preferences.a.values.x]
+"p\u0001q" = 1.0
+r = 0.0
+[preferences.b]
+reservation = 0.0
+[preferences.b.weights]
+x = 1.0
+[preferences.b.values.x]
+"p\u0001q" = 0.0
+r = 1.0
+"#;
+    let dir = std::env::temp_dir().join(format!("impasse-ctrl-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ctrl.toml");
+    std::fs::write(&path, text).unwrap();
+    let out =
+        impasse(&["export", path.to_str().unwrap(), "--to", dir.join("out").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("U+0001") && stderr.contains(r"p\u{1}q"), "{stderr}");
+    assert!(!stderr.contains('\u{1}'), "no raw control character reaches the terminal");
+    assert!(!dir.join("out").join("a.xml").exists(), "nothing half-written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -153,7 +153,7 @@ struct PartyNumbers {
 /// See the module documentation (and `docs/scenario-format.md`, "GENIUS export") for what is kept
 /// exactly, what is kept up to a positive affine map, and what is refused or dropped.
 pub fn to_genius(scenario: &Scenario) -> Result<GeniusExport, ExportError> {
-    let mut problems = Vec::new();
+    let mut problems = unwritable_names(scenario);
     let mut notes = Vec::new();
     let reservations = scenario.reservation_values();
     let mut numbers: Vec<PartyNumbers> = Vec::new();
@@ -501,6 +501,40 @@ fn unique_labels(labels: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// `text` escaped for a double-quoted XML attribute.
+/// Whether XML 1.0 can hold `ch` at all (escaped or not): not the control characters but tab,
+/// line feed and carriage return, nor U+FFFE and U+FFFF.
+fn xml_char(ch: char) -> bool {
+    !(ch < ' ' && !matches!(ch, '\t' | '\n' | '\r') || matches!(ch, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// The names the export would write that XML cannot hold, one problem each, the character shown
+/// escaped (a raw control character would corrupt the file, or the terminal showing the message).
+fn unwritable_names(scenario: &Scenario) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut check = |what: String, text: &str| {
+        if let Some(ch) = text.chars().find(|&c| !xml_char(c)) {
+            problems.push(format!(
+                "{what} holds U+{:04X}, which XML cannot hold (not even escaped); rename it to \
+                 export",
+                u32::from(ch)
+            ));
+        }
+    };
+    check(format!("the scenario name {:?}", scenario.name()), scenario.name());
+    for party in scenario.parties() {
+        check(format!("party {:?}", party.id), &party.id);
+    }
+    for issue in scenario.issues() {
+        check(format!("issue {:?}", issue.id), &issue.id);
+        if let IssueKind::Categorical { values } | IssueKind::Ordinal { values } = &issue.kind {
+            for value in values {
+                check(format!("value {value:?} of issue {:?}", issue.id), value);
+            }
+        }
+    }
+    problems
+}
+
 fn attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -634,6 +668,14 @@ mod tests {
         assert_eq!(linear(&[1.0]), Some((0.0, 1.0)));
         assert_eq!(linear(&[0.0, 0.9, 1.0]), None);
         assert_eq!(linear(&[]), None);
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_are_named() {
+        assert!(xml_char('a') && xml_char('\t') && xml_char('é') && xml_char('\u{10FFFF}'));
+        assert!(
+            !xml_char('\0') && !xml_char('\u{1}') && !xml_char('\u{1B}') && !xml_char('\u{FFFF}')
+        );
     }
 
     #[test]
