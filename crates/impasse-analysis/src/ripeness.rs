@@ -340,13 +340,7 @@ fn count_package(
     // estimated (a war value that hardly moves with the balance).
     let (mut low, mut high, mut margin) = (f64::NEG_INFINITY, f64::INFINITY, 0.0f64);
     for (party, party_model) in model.parties.iter().enumerate() {
-        let mut penalty = 0.0;
-        for &(line, amount) in &party_model.finite {
-            if !prepared.red_lines[line].eval(outcome) {
-                penalty += amount;
-            }
-        }
-        let value = prepared.utilities[party].eval(outcome) - penalty;
+        let value = party_model.value(prepared, party, outcome);
         values[party] = value;
         if !party_model.conflict {
             if falls_short(value, party_model.today_floor) {
@@ -424,6 +418,20 @@ pub(crate) struct PartyModel {
     slack: f64,
     /// Finite red lines: (index, penalty), in red-line order.
     pub(crate) finite: Vec<(usize, f64)>,
+}
+
+impl PartyModel {
+    /// Party `party`'s utility of `outcome` after the penalties of the finite red lines it
+    /// crosses.
+    fn value(&self, prepared: &Prepared, party: usize, outcome: &[u32]) -> f64 {
+        let penalty: f64 = self
+            .finite
+            .iter()
+            .filter(|&&(line, _)| !prepared.red_lines[line].eval(outcome))
+            .map(|&(_, amount)| amount)
+            .sum();
+        prepared.utilities[party].eval(outcome) - penalty
+    }
 }
 
 pub(crate) struct Model {
@@ -576,13 +584,7 @@ impl Acc {
         let mut failing = 0usize;
         let mut failing_party = usize::MAX;
         for (party, party_model) in model.parties.iter().enumerate() {
-            let mut penalty = 0.0;
-            for &(line, amount) in &party_model.finite {
-                if !prepared.red_lines[line].eval(outcome) {
-                    penalty += amount;
-                }
-            }
-            let value = prepared.utilities[party].eval(outcome) - penalty;
+            let value = party_model.value(prepared, party, outcome);
             self.values[party] = value;
             if falls_short(value, party_model.today_floor) {
                 failing += 1;

@@ -347,6 +347,33 @@ fn check_boundaries(scenario: &Scenario) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Fearon scenarios on a grid of stakes, costs, balances and red-line costs.
+fn fearon_scenarios() -> impl Strategy<Value = Scenario> {
+    (
+        2u32..40,
+        0u32..=20,
+        0u32..=20,
+        0u32..=100,
+        0u32..=30,
+        0u32..=30,
+        proptest::option::of(0u32..=10),
+    )
+        .prop_map(|(steps, upper, lower, p, c_a, c_b, penalty)| {
+            let cost = penalty.map_or(CrossingCost::Absolute, |amount| {
+                CrossingCost::Penalty(f64::from(amount) / 20.0)
+            });
+            fearon(
+                steps,
+                f64::from(upper) / 20.0,
+                f64::from(lower) / 20.0,
+                cost,
+                f64::from(p) / 100.0,
+                f64::from(c_a) / 100.0,
+                f64::from(c_b) / 100.0,
+            )
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -356,25 +383,7 @@ proptest! {
     }
 
     #[test]
-    fn fearon_boundaries_match_brute_force(
-        steps in 2u32..40,
-        upper in 0u32..=20,
-        lower in 0u32..=20,
-        p in 0u32..=100,
-        c_a in 0u32..=30,
-        c_b in 0u32..=30,
-        penalty in proptest::option::of(0u32..=10),
-    ) {
-        let cost = penalty.map_or(CrossingCost::Absolute, |amount| CrossingCost::Penalty(f64::from(amount) / 20.0));
-        let scenario = fearon(
-            steps,
-            f64::from(upper) / 20.0,
-            f64::from(lower) / 20.0,
-            cost,
-            f64::from(p) / 100.0,
-            f64::from(c_a) / 100.0,
-            f64::from(c_b) / 100.0,
-        );
+    fn fearon_boundaries_match_brute_force(scenario in fearon_scenarios()) {
         check_boundaries(&scenario)?;
     }
 }
@@ -439,25 +448,7 @@ proptest! {
     }
 
     #[test]
-    fn fearon_zone_by_balance_matches_brute_force(
-        steps in 2u32..40,
-        upper in 0u32..=20,
-        lower in 0u32..=20,
-        p in 0u32..=100,
-        c_a in 0u32..=30,
-        c_b in 0u32..=30,
-        penalty in proptest::option::of(0u32..=10),
-    ) {
-        let cost = penalty.map_or(CrossingCost::Absolute, |amount| CrossingCost::Penalty(f64::from(amount) / 20.0));
-        let scenario = fearon(
-            steps,
-            f64::from(upper) / 20.0,
-            f64::from(lower) / 20.0,
-            cost,
-            f64::from(p) / 100.0,
-            f64::from(c_a) / 100.0,
-            f64::from(c_b) / 100.0,
-        );
+    fn fearon_zone_by_balance_matches_brute_force(scenario in fearon_scenarios()) {
         check_zone_by_balance(&scenario)?;
     }
 }
