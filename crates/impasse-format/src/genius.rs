@@ -34,7 +34,7 @@
 //! `description` attributes and `number_of_issues` are ignored.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -1104,11 +1104,12 @@ fn parse_domain(
 fn discrete_values(src: &Src, el: &Element, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
     let before = diags.len();
     let mut values: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for item in el.children("item") {
         let Some(value) = required(src, item, "value", "the value's label", diags) else {
             continue;
         };
-        if values.contains(&value.value) {
+        if !seen.insert(&value.value) {
             let issue =
                 el.attr("name").map_or_else(String::new, |name| format!(" {:?}", name.value));
             src.warn(
@@ -1493,13 +1494,15 @@ fn discrete_evaluations(
     let mut evals: Vec<Option<f64>> = vec![None; values.len()];
     // Per value: where its `<item>` is, and whether that item carries an evaluation (even a bad one).
     let mut items: Vec<Option<(usize, bool)>> = vec![None; values.len()];
+    // One lookup per item, not a scan of the values: linear in the issue's size.
+    let positions = positions_of(values);
     for item in el.children("item") {
         let Some(value) =
             required(src, item, "value", "the value's label, as in the domain", diags)
         else {
             continue;
         };
-        let Some(pos) = values.iter().position(|known| *known == value.value) else {
+        let Some(&pos) = positions.get(value.value.as_str()) else {
             diags.push(src.diag(
                 value.value_at,
                 format!(
@@ -1935,6 +1938,16 @@ pub(crate) fn identifier(raw: &str, prefix: &str) -> String {
         out.insert_str(0, prefix);
     }
     out
+}
+
+/// Each value's position in `values` (the first, if a value repeats), for lookups in constant
+/// time: parsing stays linear in the number of values.
+pub(crate) fn positions_of(values: &[String]) -> HashMap<&str, usize> {
+    let mut positions = HashMap::with_capacity(values.len());
+    for (pos, value) in values.iter().enumerate() {
+        positions.entry(value.as_str()).or_insert(pos);
+    }
+    positions
 }
 
 /// `id`, or `id (2)`, `id (3)`, ... when `id` is already in `taken`; the result is added to `taken`.

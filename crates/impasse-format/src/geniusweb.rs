@@ -1131,8 +1131,9 @@ fn discrete_utilities(
     };
     let entries = object(src, utilities, "`valueUtilities`", diags)?;
     let mut table: Vec<Option<f64>> = vec![None; values.len()];
+    let positions = crate::genius::positions_of(values);
     for (key, value) in entries {
-        let Some(pos) = values.iter().position(|known| *known == key.name) else {
+        let Some(&pos) = positions.get(key.name.as_str()) else {
             diags.push(src.diag(
                 &key.origin,
                 format!(
