@@ -9,15 +9,16 @@ use impasse_format::Override;
 use impasse_report::DynamicsReport;
 use impasse_report::dynamics::DynamicsPoint;
 
-use crate::{AppError, Token};
+use crate::{AppError, Token, limits};
 
-/// The most points a sweep may have.
-pub const MAX_POINTS: usize = 10_000;
+/// The most points a sweep may have ([`limits::SWEEP_POINTS`]).
+pub const MAX_POINTS: usize = limits::SWEEP_POINTS.max as usize;
 /// The most swept parameters (a two-way grid).
 pub const MAX_SWEEPS: usize = 2;
 /// The longest horizon, in rounds: the scenario format's bound, which sizes the exact models'
 /// tables (one slot per round and state).
-pub const MAX_HORIZON: u32 = 10_000;
+/// ([`limits::HORIZON`]).
+pub const MAX_HORIZON: u32 = limits::HORIZON.max as u32;
 
 /// One swept parameter: an override path and its grid of values.
 #[derive(Clone, PartialEq, Debug)]
@@ -52,16 +53,21 @@ impl std::str::FromStr for Sweep {
         if n < 2 || !from.is_finite() || !to.is_finite() || path.trim().is_empty() {
             return Err(bad());
         }
-        if n > MAX_POINTS {
-            return Err(AppError::field(
-                "sweep",
-                format!("'{text}': {n} points, above the limit of {MAX_POINTS}"),
-            ));
-        }
+        limits::SWEEP_POINTS.check(n as u64).map_err(|err| in_sweep(text, err))?;
         let round = |v: f64| -> f64 { format!("{v:.11e}").parse().unwrap_or(v) };
         let values =
             (0..n).map(|k| round(from + (to - from) * k as f64 / (n - 1) as f64)).collect();
         Ok(Sweep { path: path.trim().to_owned(), values })
+    }
+}
+
+/// A sweep's limit error, naming the sweep.
+fn in_sweep(text: &str, err: AppError) -> AppError {
+    match err {
+        AppError::Field { field, message } => {
+            AppError::Field { field, message: format!("'{text}': {message}") }
+        }
+        other => other,
     }
 }
 
@@ -137,16 +143,12 @@ impl DynamicsRequest {
         if self.runs == 0 {
             return Err(AppError::field("runs", "must be at least 1"));
         }
-        if let Some(h) = self.horizon
-            && !(1..=MAX_HORIZON).contains(&h)
-        {
-            return Err(AppError::field(
-                "horizon",
-                format!(
-                    "must be from 1 to {MAX_HORIZON} rounds (the bound of the exact models' \
-                     tables), got {h}"
-                ),
-            ));
+        limits::RUNS.check(self.runs)?;
+        if let Some(h) = self.horizon {
+            if h == 0 {
+                return Err(AppError::field("horizon", "must be at least 1 round"));
+            }
+            limits::HORIZON.check(u64::from(h))?;
         }
         if !(0.0..=1.0).contains(&self.stalemate) {
             return Err(AppError::field(
@@ -163,13 +165,12 @@ impl DynamicsRequest {
     /// The grid: every combination of the swept values, the first sweep outermost (one empty
     /// point without sweeps).
     fn points(&self) -> Result<Vec<Vec<(String, f64)>>, AppError> {
-        let size = self.sweeps.iter().map(|s| s.values.len()).product::<usize>();
-        if size > MAX_POINTS {
-            return Err(AppError::field(
-                "sweep",
-                format!("the grid has {size} points, above the limit of {MAX_POINTS}"),
-            ));
-        }
+        let size = self.sweeps.iter().map(|s| s.values.len() as u64).product::<u64>();
+        limits::SWEEP_POINTS.check(size)?;
+        let replications = u128::from(size.max(1))
+            * u128::from(self.runs)
+            * u128::from(self.models.count().max(1));
+        limits::REPLICATIONS.check(replications)?;
         let mut points: Vec<Vec<(String, f64)>> = vec![Vec::new()];
         for sweep in &self.sweeps {
             points = points

@@ -21,11 +21,15 @@
 //! the CLI's progress bars, the server's jobs and Python's Ctrl-C. Errors are [`AppError`]s that
 //! speak of the model; front ends add their own flag names.
 //!
+//! Every count a request gives (runs, steps, repetitions, threads, …) is checked against one
+//! policy, [`limits`], the same for every front end.
+//!
 //! A new model is one pure crate, one entry here and one report type in `impasse-report`.
 
 pub mod dynamics;
 mod error;
 pub mod export;
+pub mod limits;
 pub mod negotiate;
 mod token;
 pub mod tournament;
@@ -125,6 +129,7 @@ pub struct Analyzed {
 ///
 /// As [`analyze()`].
 pub fn analysis(scenario: &Scenario, request: &AnalyzeRequest) -> Result<Analysis, AppError> {
+    limits::OUTCOMES.check(request.max_outcomes)?;
     let config = AnalysisConfig { max_outcomes: request.max_outcomes, ..AnalysisConfig::default() };
     impasse_analysis::analyze(scenario, &config).map_err(|err| {
         let code = match err {

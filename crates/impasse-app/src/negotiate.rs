@@ -131,6 +131,8 @@ fn check(request: &NegotiateRequest, parties: &[String]) -> Result<(), AppError>
     if request.repetitions == 0 {
         return Err(AppError::field("repetitions", "must be at least 1"));
     }
+    crate::limits::STEPS.check(u64::from(request.steps))?;
+    crate::limits::REPETITIONS.check(u64::from(request.repetitions))?;
     if let Some(limit) = request.time_limit
         && limit.is_zero()
     {

@@ -17,11 +17,28 @@ fn main() -> ExitCode {
             }
             #[allow(clippy::print_stderr, reason = "the binary reports its errors on stderr")]
             {
-                eprintln!("{err:#}");
+                eprintln!("{}", message(&err));
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: a cause whose text its parent's message
+/// already holds (an OS error wrapped with its own text) is not repeated.
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    if out.starts_with("error: ") { out } else { format!("error: {out}") }
 }
 
 /// A closed pipe (`impasse analyze … | head`) is not an error (ripgrep's rule).

@@ -676,8 +676,19 @@ fn user_given_sizes_past_their_bounds_exit_2_naming_the_bound() {
     // These used to abort on an allocation sized by the request (issue 11).
     let seed = "scenarios/negotiation-impasse-2023.toml";
     for (args, needle) in [
-        (vec!["dynamics", seed, "--horizon", "4294967295"], "from 1 to 10000 rounds"),
-        (vec!["analyze", seed, "--threads", "1000000"], "at most 1024 worker threads"),
+        (vec!["dynamics", seed, "--horizon", "4294967295"], "above the limit of 10,000"),
+        (vec!["dynamics", seed, "--runs", "1000000000000000"], "IMPASSE_LIMITS=runs=N"),
+        (vec!["dynamics", seed, "--sweep", "conflict.balance=0:1:20000"], "limit of 10,000"),
+        (vec!["analyze", seed, "--threads", "1000000"], "above the limit of 1,024"),
+        (vec!["analyze", seed, "--max-outcomes", "100000000000"], "--max-outcomes: "),
+        (
+            vec!["negotiate", seed, "--agents", "all", "--steps", "4294967295"],
+            "--steps: 4,294,967,295 steps",
+        ),
+        (
+            vec!["negotiate", seed, "--agents", "all", "--repetitions", "4000000000"],
+            "--repetitions: ",
+        ),
         // A device has no size to check first: it is read up to the limit, not to the end.
         (vec!["analyze", "/dev/zero"], "more than 16777216 bytes"),
     ] {
@@ -687,15 +698,36 @@ fn user_given_sizes_past_their_bounds_exit_2_naming_the_bound() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
         assert_eq!(stderr.matches(needle).count(), 1, "said once: {stderr}");
     }
-    // A step deadline at the type's limit still starts at the beginning: Boulware does not agree
-    // at once.
+    // A time bound can be raised on purpose, a hard one cannot.
+    let raised = Command::new(env!("CARGO_BIN_EXE_impasse"))
+        .current_dir(repo())
+        .env("IMPASSE_LIMITS", "runs=2e8")
+        .args(["dynamics", seed, "--runs", "150000000", "--horizon", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&raised.stderr);
+    assert!(
+        stderr.contains("--horizon: must be at least 1"),
+        "runs passed the raised bound: {stderr}"
+    );
+    let hard = Command::new(env!("CARGO_BIN_EXE_impasse"))
+        .current_dir(repo())
+        .env("IMPASSE_LIMITS", "steps=1e9")
+        .args(["negotiate", seed, "--agents", "all", "--steps", "20000000"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&hard.stderr);
+    assert_eq!(hard.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("'steps' is a hard limit and cannot be raised"), "{stderr}");
+    // A step deadline at its bound still starts at the beginning: Boulware does not agree at
+    // once.
     let report = json(&[
         "negotiate",
         "scenarios/distributive-price.toml",
         "--agents",
         "boulware,boulware",
         "--steps",
-        "4294967295",
+        "10000000",
         "--time-limit",
         "0.02",
     ]);

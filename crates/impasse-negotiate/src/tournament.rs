@@ -260,15 +260,19 @@ impl Tournament {
         let mut total = 0u64;
         for entry in &entries {
             let parties = entry.setting.parties().len() as u32;
-            let assignments = (agents.len() as u64).checked_pow(parties).unwrap_or(u64::MAX);
-            if assignments > MAX_ASSIGNMENTS {
+            let assignments = (agents.len() as u64).checked_pow(parties);
+            let Some(assignments) = assignments.filter(|&n| n <= MAX_ASSIGNMENTS) else {
+                // Said as a power: the count itself may not fit in 64 bits.
                 return Err(NegotiateError::Config(format!(
-                    "scenario '{}' has {parties} parties: {} agents give {assignments} role \
-                     assignments, above the limit of {MAX_ASSIGNMENTS}; use fewer agents",
+                    "scenario '{}' has {parties} parties: {} agents give {}^{parties} role \
+                     assignments (about 10^{:.0}), above the limit of {MAX_ASSIGNMENTS}; use \
+                     fewer agents",
                     entry.name,
-                    agents.len()
+                    agents.len(),
+                    agents.len(),
+                    f64::from(parties) * (agents.len() as f64).log10()
                 )));
-            }
+            };
             offsets.push((total, assignments));
             total += assignments * u64::from(repetitions);
         }

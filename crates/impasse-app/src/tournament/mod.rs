@@ -102,7 +102,37 @@ impl TournamentConfig {
                 "{file}: `repetitions` and `steps` must be at least 1"
             )));
         }
+        config.check_limits(text, file)?;
         Ok(config)
+    }
+
+    /// Checks `repetitions` and `steps` against [`crate::limits`], an error pointing at the value.
+    fn check_limits(&self, text: &str, file: &str) -> Result<(), AppError> {
+        /// Where the two counts are in the text.
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Spans {
+            repetitions: Option<toml::Spanned<u32>>,
+            steps: Option<toml::Spanned<u32>>,
+        }
+        let spans: Spans = toml::from_str(text).unwrap_or_default();
+        let counts = [
+            ("repetitions", &crate::limits::REPETITIONS, self.repetitions, spans.repetitions),
+            ("steps", &crate::limits::STEPS, self.steps, spans.steps),
+        ];
+        for (key, limit, value, span) in counts {
+            if let Err(err) = limit.check(value) {
+                let message = match err {
+                    AppError::Field { message, .. } => message,
+                    other => other.to_string(),
+                };
+                let (line, column) = span.map_or((0, 0), |span| line_col(text, span.span().start));
+                return Err(AppError::Invalid(format!(
+                    "{file}:{line}:{column}: `{key}`: {message}"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The agents, with `all` expanded.
@@ -239,6 +269,9 @@ impl TournamentRequest {
         if self.repetitions == 0 || self.steps == 0 {
             return Err(AppError::invalid("repetitions and steps must be at least 1"));
         }
+        crate::limits::REPETITIONS.check(self.repetitions)?;
+        crate::limits::STEPS.check(self.steps)?;
+        let app_max = crate::limits::NEGOTIATIONS.current()?;
         let entries: Vec<Entry> = self
             .scenarios
             .into_par_iter()
@@ -253,12 +286,20 @@ impl TournamentRequest {
             self.protocol,
         )
         .map_err(|e| AppError::Invalid(e.to_string()))?;
-        if tournament.len() > self.max_negotiations {
+        if tournament.len() > self.max_negotiations.min(app_max) {
+            let raise = if app_max < self.max_negotiations {
+                format!(
+                    " (or, on purpose, set the environment variable {}=negotiations=N)",
+                    crate::limits::ENV
+                )
+            } else {
+                String::new()
+            };
             return Err(AppError::Invalid(format!(
                 "the tournament has {} negotiations, above the limit of {}; use fewer agents, \
-                 scenarios or repetitions",
+                 scenarios or repetitions{raise}",
                 tournament.len(),
-                self.max_negotiations
+                self.max_negotiations.min(app_max)
             )));
         }
         Ok(tournament)

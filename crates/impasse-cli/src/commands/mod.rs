@@ -33,23 +33,29 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The most worker threads `--threads` may ask for (each has a stack; the OS refuses millions).
-const MAX_THREADS: usize = 1024;
-
 /// Runs `work` on a rayon pool with `threads` workers (the global pool when `None`).
 pub(crate) fn with_threads<T: Send>(
     threads: Option<usize>,
     work: impl FnOnce() -> T + Send,
 ) -> anyhow::Result<T> {
+    if let Err(impasse_app::AppError::Field { message, .. }) =
+        impasse_app::limits::check_threads(threads)
+    {
+        anyhow::bail!(
+            "error: --threads: {message}; this machine has {} cores",
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        );
+    }
     match threads {
         None => Ok(work()),
-        Some(0) => anyhow::bail!("--threads must be at least 1"),
-        Some(n) if n > MAX_THREADS => anyhow::bail!(
-            "--threads {n}: at most {MAX_THREADS} worker threads (this machine has {} cores)",
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-        ),
         Some(threads) => {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+            // The pool error already holds the OS error's text: one message, not a chain.
+            let pool =
+                rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|err| {
+                    anyhow::anyhow!(
+                        "error: cannot start {threads} worker threads (--threads): {err}"
+                    )
+                })?;
             Ok(pool.install(work))
         }
     }
