@@ -12,7 +12,7 @@
 //! the analysis is the same on any number of threads, and memory holds only `O(log chunks)` chunk
 //! results per thread at a time.
 
-use impasse_core::{IssueKind, Scenario, tie_key};
+use impasse_core::{IssueKind, Scenario};
 
 use crate::closest::{Near, TopK};
 use crate::frontier::{Front, FrontBuilder};
@@ -77,16 +77,17 @@ fn run_chunk(
     let mut net_keys = vec![0i64; parties];
     let mut zone = 0u128;
     let mut hard = 0u128;
+    let ties = kernel.ties();
     let mut scanner = Scanner::new(kernel);
     scanner.scan(start, end, |index, outcome| {
         for (slot, &utility) in keys.iter_mut().zip(outcome.utilities()) {
-            *slot = key(utility);
+            *slot = key(ties, utility);
         }
         let weight = outcome.weight();
         frontier.push(&keys, index, weight);
         let net_keys: &[i64] = if penalties {
             for (slot, &utility) in net_keys.iter_mut().zip(outcome.net()) {
-                *slot = key(utility);
+                *slot = key(ties, utility);
             }
             &net_keys
         } else {
@@ -187,9 +188,10 @@ pub fn pareto_frontier(
             let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(size));
             let mut builder = FrontBuilder::new(parties, cap);
             let mut keys = vec![0i64; parties];
+            let ties = kernel.ties();
             Scanner::new(&kernel).scan(start, end, |index, outcome| {
                 for (slot, &utility) in keys.iter_mut().zip(outcome.utilities()) {
-                    *slot = key(utility);
+                    *slot = key(ties, utility);
                 }
                 builder.push(&keys, index, outcome.weight());
             });
@@ -214,7 +216,8 @@ pub fn pareto_frontier(
 pub fn analyze(scenario: &Scenario, config: &AnalysisConfig) -> Result<Analysis, AnalysisError> {
     let prepared = Prepared::new(scenario, config)?;
     let reservation = scenario.reservation_values();
-    let reservation_keys: Vec<i64> = reservation.iter().map(|&value| tie_key(value)).collect();
+    let ties = scenario.ties();
+    let reservation_keys: Vec<i64> = reservation.iter().map(|&value| ties.key(value)).collect();
     let kernel = Kernel::new(&prepared);
     let classes = prepared.space.size().unwrap_or(0);
     let pass = run_pass(&kernel, classes, &reservation_keys, config);
@@ -326,6 +329,7 @@ fn closest_package(
     reservation_keys: &[i64],
     index: u64,
 ) -> Closest {
+    let ties = prepared.scenario.ties();
     let point = point(prepared, index);
     let shortfalls = point
         .net_utilities
@@ -333,7 +337,7 @@ fn closest_package(
         .zip(reservation.iter().zip(reservation_keys))
         .map(
             |(&net, (&floor, &floor_key))| {
-                if tie_key(net) >= floor_key { 0.0 } else { (floor - net).max(0.0) }
+                if ties.key(net) >= floor_key { 0.0 } else { (floor - net).max(0.0) }
             },
         )
         .collect();

@@ -17,7 +17,8 @@
 //! active, exclude `o`:
 //! - `{a}` for each absolute red line or precondition `a` that `o` violates;
 //! - for each party `i`, `{R_i} ∪ T` for each minimal set `T` of finite red lines of `i` crossed by
-//!   `o` such that `tie_key(u_i(o) − Σ_{k∈T} pen_k) < tie_key(r_i)` (`T = ∅` when `o` already falls
+//!   `o` such that `key(u_i(o) − Σ_{k∈T} pen_k) < key(r_i)` (the scenario's tie keys,
+//!   [`impasse_core::Scenario::ties`]; `T = ∅` when `o` already falls
 //!   short of `r_i`). Penalties are summed in red-line order, as for the zone.
 //!
 //! `S` clashes exactly when every outcome has a blocking set inside `S`. The distinct *families* of
@@ -37,7 +38,7 @@
 
 use std::collections::BTreeSet;
 
-use impasse_core::{CrossingCost, tie_key};
+use impasse_core::{CrossingCost, Ties};
 
 use crate::AnalysisConfig;
 use crate::prepared::Prepared;
@@ -201,10 +202,10 @@ pub(crate) fn bits(mask: u128) -> impl Iterator<Item = usize> {
     })
 }
 
-/// The smallest float `x` with `tie_key(x) >= key` (`-∞` for `i64::MIN`), so that for every
-/// float `v`, `tie_key(v) >= key` exactly when `v >= key_floor(key)` (`tie_key` is monotone). Inner
-/// loops compare against it instead of rounding every value.
-pub(crate) fn key_floor(key: i64) -> f64 {
+/// The smallest float `x` with `ties.key(x) >= key` (`-∞` for `i64::MIN`), so that for every
+/// float `v`, `ties.key(v) >= key` exactly when `v >= key_floor(ties, key)` (the key is monotone).
+/// Inner loops compare against it instead of rounding every value.
+pub(crate) fn key_floor(ties: Ties, key: i64) -> f64 {
     if key == i64::MIN {
         return f64::NEG_INFINITY;
     }
@@ -216,11 +217,11 @@ pub(crate) fn key_floor(key: i64) -> f64 {
     fn float(ordered: i64) -> f64 {
         f64::from_bits((if ordered < 0 { ordered ^ i64::MAX } else { ordered }) as u64)
     }
-    let accepted = |position: i64| tie_key(float(position)) >= key;
+    let accepted = |position: i64| ties.key(float(position)) >= key;
     let (bottom, top) = (ordered(f64::NEG_INFINITY), ordered(f64::INFINITY));
     // Start near the answer (exact to a few ulps for any key a finite utility has), gallop to a
     // bracket `(rejected, accepted]`, then bisect.
-    let guess = (key as f64 - 0.5) * impasse_core::TIE_RESOLUTION;
+    let guess = (key as f64 - 0.5) * ties.resolution();
     let start = if guess.is_nan() { 0 } else { ordered(guess) };
     let (mut low, mut high);
     if accepted(start) {
@@ -256,8 +257,8 @@ pub(crate) fn key_floor(key: i64) -> f64 {
     float(high)
 }
 
-/// Whether `value` is below `floor` (or NaN): with `floor = key_floor(key)`, exactly
-/// `tie_key(value) < key`.
+/// Whether `value` is below `floor` (or NaN): with `floor = key_floor(ties, key)`, exactly
+/// `ties.key(value) < key`.
 #[inline]
 pub(crate) fn falls_short(value: f64, floor: f64) -> bool {
     value.partial_cmp(&floor).is_none_or(std::cmp::Ordering::is_lt)
@@ -278,7 +279,7 @@ struct Layout {
 /// A party's reservation constraint and the finite red lines that weigh on it.
 struct PartyLayout {
     /// The smallest value the party accepts: `v >= floor` exactly when
-    /// `tie_key(v) >= tie_key(reservation)` (see [`key_floor`]).
+    /// `key(v) >= key(reservation)` at the scenario's tie rule (see [`key_floor`]).
     floor: f64,
     /// The bit of `R_i`.
     bit: u128,
@@ -289,6 +290,7 @@ struct PartyLayout {
 impl Layout {
     fn new(prepared: &Prepared, reservation: Option<&[f64]>) -> Result<Layout, String> {
         let scenario = prepared.scenario;
+        let ties = scenario.ties();
         let mut refs = Vec::new();
         let mut line_bits = vec![None; scenario.red_lines().len()];
         for (idx, line) in scenario.red_lines().iter().enumerate() {
@@ -335,7 +337,7 @@ impl Layout {
                 .zip(values)
                 .zip(finite)
                 .map(|((&bit, &value), finite)| PartyLayout {
-                    floor: key_floor(tie_key(value)),
+                    floor: key_floor(ties, ties.key(value)),
                     bit: mask(bit),
                     finite,
                 })

@@ -1,6 +1,6 @@
 //! Pareto frontiers over tie keys, built per chunk and merged.
 //!
-//! Points are compared on their tie keys ([`impasse_core::tie_key`]): `a` dominates `b` when
+//! Points are compared on their tie keys ([`impasse_core::Ties::key`]): `a` dominates `b` when
 //! `key(a_i) >= key(b_i)` for every party and `>` for some. Points with equal keys on every party
 //! are ties: they are all on the frontier or all off it, and are kept together as one [`Group`]
 //! (its lowest class outcome index, up to a cap of further indices, the number of class outcomes

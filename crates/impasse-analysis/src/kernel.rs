@@ -12,7 +12,7 @@
 //! [`impasse_core::Utility::eval`] (offset, issues in order, terms in order, then the cap), so the
 //! utilities are bit-for-bit those of the scenario's own evaluation.
 
-use impasse_core::{CrossingCost, Expr, ValueSet};
+use impasse_core::{CrossingCost, Expr, Ties, ValueSet};
 
 use crate::prepared::Prepared;
 
@@ -60,6 +60,8 @@ pub(crate) struct Kernel {
     has_penalties: bool,
     /// Whether utilities are the additive tables alone: no term, cap, red line or precondition.
     plain: bool,
+    /// The scenario's tie rule.
+    ties: Ties,
 }
 
 /// Per-issue restrictions whose conjunction a condition is, or a constant.
@@ -286,7 +288,13 @@ impl Kernel {
             hard,
             has_penalties,
             plain,
+            ties: scenario.ties(),
         }
+    }
+
+    /// The scenario's tie rule ([`impasse_core::Scenario::ties`]).
+    pub(crate) fn ties(&self) -> Ties {
+        self.ties
     }
 
     /// The number of parties.
@@ -581,19 +589,23 @@ impl<'k> Scanner<'k> {
     }
 }
 
-/// The tie key of a utility, exactly as [`impasse_core::tie_key`] computes it
-/// (`round(u / 1e-9)`), but faster: through a multiplication, which is several times cheaper than
-/// the division, and without a call to the C library's `round` (which the default x86-64 target
-/// does not inline).
+/// The tie key of a utility under the scenario's tie rule `ties`, exactly as [`Ties::key`]
+/// computes it (`round(u / resolution)`).
 ///
-/// Why it is exact: `u·1e9` and `u / fl(1e-9)` differ by at most three units in the last place
-/// (`fl(1e-9)` is within a relative `2^-53` of `1e-9`, and each operation rounds once), which is
-/// below `4·10^-4` when `|u·1e9| < 10^12`. When the fraction of `u·1e9` is more than `10^-3` away
-/// from one half, no rounding boundary lies between the two, so both round to the same integer.
-/// Otherwise (and for large or non-finite values) the division itself is used. Checked against
-/// `tie_key` in debug builds and by a test.
+/// At the unit scale (resolution `1e-9`, every scenario whose utilities lie within `[1e-3, 1e3]`
+/// in magnitude) it is faster: through a multiplication, which is several times cheaper than the
+/// division, and without a call to the C library's `round` (which the default x86-64 target does
+/// not inline). Why that is exact: `u·1e9` and `u / fl(1e-9)` differ by at most three units in the
+/// last place (`fl(1e-9)` is within a relative `2^-53` of `1e-9`, and each operation rounds once),
+/// which is below `4·10^-4` when `|u·1e9| < 10^12`. When the fraction of `u·1e9` is more than
+/// `10^-3` away from one half, no rounding boundary lies between the two, so both round to the same
+/// integer. Otherwise (and for large or non-finite values) the division itself is used. At any
+/// other scale the division is used. Checked against [`Ties::key`] in debug builds and by a test.
 #[inline]
-pub(crate) fn key(utility: f64) -> i64 {
+pub(crate) fn key(ties: Ties, utility: f64) -> i64 {
+    if !ties.is_unit() {
+        return ties.key(utility);
+    }
     let scaled = utility * 1e9;
     let result = if scaled.abs() < 1.0e12 {
         let whole = scaled as i64;
@@ -607,12 +619,12 @@ pub(crate) fn key(utility: f64) -> i64 {
                 whole - 1
             }
         } else {
-            impasse_core::tie_key(utility)
+            ties.key(utility)
         }
     } else {
-        impasse_core::tie_key(utility)
+        ties.key(utility)
     };
-    debug_assert_eq!(result, impasse_core::tie_key(utility));
+    debug_assert_eq!(result, ties.key(utility));
     result
 }
 
@@ -654,19 +666,30 @@ mod tests {
             4.0e6,
             3.999_999_999_999_999_5e6,
         ];
+        let unit = Ties::UNIT;
         for &x in &specials {
-            assert_eq!(key(x), impasse_core::tie_key(x), "{x}");
+            assert_eq!(key(unit, x), impasse_core::tie_key(x), "{x}");
         }
         for _ in 0..200_000 {
             let bits = next();
             let x = f64::from_bits(bits);
             if x.is_finite() {
-                assert_eq!(key(x), impasse_core::tie_key(x), "{x}");
+                assert_eq!(key(unit, x), impasse_core::tie_key(x), "{x}");
             }
             // Values near half-unit boundaries and decimals.
             let k = (next() % 2_000_000_000) as f64 - 1e9;
             for y in [(k + 0.5) * 1e-9, k * 1e-9, k / 1e9 + 1e-18, (k + 0.5) / 1e9] {
-                assert_eq!(key(y), impasse_core::tie_key(y), "{y}");
+                assert_eq!(key(unit, y), impasse_core::tie_key(y), "{y}");
+            }
+        }
+        // Other scales divide.
+        for ties in [Ties::for_magnitude(1e-12), Ties::for_magnitude(1e12)] {
+            for &x in &specials {
+                let x = x * ties.scale();
+                assert_eq!(key(ties, x), ties.key(x), "{x}");
+                if !x.is_nan() {
+                    assert_eq!(key(ties, x), (x / ties.resolution()).round() as i64, "{x}");
+                }
             }
         }
     }

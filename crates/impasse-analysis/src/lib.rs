@@ -17,7 +17,10 @@
 //! [`tabulated_frontier`] applies the same frontier, tie rule and Nash solution to a table of
 //! utilities that a caller computed itself (the negotiation metrics use it).
 //!
-//! Utilities are compared through [`impasse_core::tie_key`]: values equal at `1e-9` are ties.
+//! Utilities are compared through the scenario's tie rule ([`impasse_core::Scenario::ties`],
+//! [`impasse_core::Ties::key`]): values equal at a resolution of `1e-9` relative to the scenario's
+//! utility scale are ties (`1e-9` itself for utilities within `[1e-3, 1e3]`, as in every shipped
+//! scenario and GENIUS domain).
 //! Results are the same for the same input on any number of threads.
 
 mod analyze;

@@ -7,7 +7,7 @@
 //! balance `x_A` and side B's parties side B's `x_B`; a party on neither side keeps today's stated
 //! balance (it is an observer that does not learn from the fighting). Fixed reservation values do
 //! not move. A package is acceptable to a party exactly as for the zone
-//! (`tie_key(u_i − penalties) >= tie_key(W_i)`), and must cross no absolute red line and meet every
+//! (`key(u_i − penalties) >= key(W_i)` at the scenario's tie rule), and must cross no absolute red line and meet every
 //! precondition.
 //!
 //! For one package, the perceived balances at which every party accepts it form a rectangle
@@ -22,7 +22,7 @@
 //! [`PerceivedZone::agreement`] returns the Nash solution of the perceived zone (the zone's
 //! conventions, [`crate::solutions`], with the perceived war values as the disagreement point).
 
-use impasse_core::{Reservation, tie_key};
+use impasse_core::{Reservation, Ties};
 
 use crate::clash::falls_short;
 use crate::frontier::FrontBuilder;
@@ -125,6 +125,8 @@ pub struct PerceivedZone {
     maximal: Vec<Rectangle>,
     hard_feasible: bool,
     cap: usize,
+    /// The scenario's tie rule.
+    ties: Ties,
 }
 
 struct Acc {
@@ -224,7 +226,9 @@ impl PerceivedZone {
                                 Some((0.0, 1.0))
                             }
                         }
-                        Follows::A | Follows::B => model.balance_range(party, tie_key(value)),
+                        Follows::A | Follows::B => {
+                            model.balance_range(party, model.ties.key(value))
+                        }
                     };
                     let Some((low, high)) = range else {
                         acc.values.truncate(start);
@@ -242,7 +246,7 @@ impl PerceivedZone {
                     acc.overflow = true;
                     return;
                 }
-                acc.keys.extend(acc.values[start..].iter().map(|&value| tie_key(value)));
+                acc.keys.extend(acc.values[start..].iter().map(|&value| model.ties.key(value)));
                 acc.weights.push(prepared.weight(outcome));
                 acc.packages.push(prepared.representative(outcome));
                 acc.rectangles.push(Rectangle { index, a, b });
@@ -275,6 +279,7 @@ impl PerceivedZone {
             packages: acc.packages,
             hard_feasible: acc.hard_feasible,
             cap: config.max_frontier.saturating_sub(1),
+            ties: model.ties,
         })
     }
 
@@ -310,7 +315,7 @@ impl PerceivedZone {
     }
 
     fn reservation_keys(&self, x_a: f64, x_b: f64) -> Vec<i64> {
-        self.reservations(x_a, x_b).iter().map(|&value| tie_key(value)).collect()
+        self.reservations(x_a, x_b).iter().map(|&value| self.ties.key(value)).collect()
     }
 
     /// Whether every party accepts rectangle `r`'s package at the perceived balances (exactly).
@@ -339,7 +344,8 @@ impl PerceivedZone {
     pub fn agreement(&self, x_a: f64, x_b: f64) -> Option<PerceivedAgreement> {
         let n = self.parties.len();
         let reservations = self.reservations(x_a, x_b);
-        let reservation_keys: Vec<i64> = reservations.iter().map(|&value| tie_key(value)).collect();
+        let reservation_keys: Vec<i64> =
+            reservations.iter().map(|&value| self.ties.key(value)).collect();
         let mut builder = FrontBuilder::new(n, self.cap);
         let mut zone_size = 0u128;
         let mut position = std::collections::HashMap::new();

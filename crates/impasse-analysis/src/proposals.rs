@@ -6,7 +6,7 @@
 //! classes of the named values, every class of the free issues), which gives the same answers
 //! because the packages of a class share their utilities and constraints.
 
-use impasse_core::{CrossingCost, Expr, OutcomeSpace, Utility, tie_key};
+use impasse_core::{CrossingCost, Expr, OutcomeSpace, Ties, Utility};
 use rayon::prelude::*;
 
 use crate::prepared::{CHUNK, Prepared};
@@ -24,7 +24,9 @@ struct Evaluator<'a> {
     preconditions: Vec<&'a Expr>,
     /// The party demanding each precondition.
     precondition_holders: Vec<usize>,
+    /// Reservation keys, at the scenario's tie rule `ties`.
     reservation: &'a [i64],
+    ties: Ties,
 }
 
 /// What the completions seen so far have in common.
@@ -128,7 +130,7 @@ impl Evaluator<'_> {
             let net = utility.eval(outcome) - penalties[party];
             tally.min[party] = tally.min[party].min(net);
             tally.max[party] = tally.max[party].max(net);
-            let accepts = party_hard_ok[party] && tie_key(net) >= self.reservation[party];
+            let accepts = party_hard_ok[party] && self.ties.key(net) >= self.reservation[party];
             tally.accept_all[party] &= accepts;
             tally.accept_any[party] |= accepts;
             everyone &= accepts;
@@ -151,7 +153,9 @@ pub fn score_with_limit(
     limit: u128,
 ) -> Result<Vec<ProposalScore>, AnalysisError> {
     let prepared = Prepared::new(scenario, config)?;
-    let reservation: Vec<i64> = scenario.reservation_values().iter().map(|&r| tie_key(r)).collect();
+    let ties = scenario.ties();
+    let reservation: Vec<i64> =
+        scenario.reservation_values().iter().map(|&r| ties.key(r)).collect();
     Ok(score_limited(&prepared, &reservation, limit))
 }
 
@@ -172,6 +176,7 @@ fn score_limited(prepared: &Prepared<'_>, reservation: &[i64], limit: u128) -> V
         preconditions: scenario.preconditions().iter().map(|pre| &pre.requires).collect(),
         precondition_holders: scenario.preconditions().iter().map(|pre| pre.party).collect(),
         reservation,
+        ties: scenario.ties(),
     };
     let classes = Evaluator {
         utilities: prepared.utilities.iter().collect(),
@@ -184,6 +189,7 @@ fn score_limited(prepared: &Prepared<'_>, reservation: &[i64], limit: u128) -> V
         preconditions: prepared.preconditions.iter().collect(),
         precondition_holders: scenario.preconditions().iter().map(|pre| pre.party).collect(),
         reservation,
+        ties: scenario.ties(),
     };
     scenario
         .proposals()

@@ -5,7 +5,8 @@
 //! `W_i = p·u_i(victory_a) + (1 − p)·u_i(victory_b) − c_i`, linear in the balance `p` (the
 //! probability that side A prevails) and in its own cost `c_i`; other reservation values are
 //! fixed. A package is acceptable to a party exactly as for the zone:
-//! `tie_key(u_i − penalties) >= tie_key(W_i)`, so for each package that crosses no absolute red line
+//! `key(u_i − penalties) >= key(W_i)` (the scenario's tie keys, [`impasse_core::Scenario::ties`]),
+//! so for each package that crosses no absolute red line
 //! and meets every precondition ("hard-feasible"), the balances at which every party accepts it
 //! form an interval of `[0, 1]` (an intersection of half-lines, at today's costs). Their union,
 //! streamed over the class outcomes, is where a zone exists ([`Ripeness::balance_intervals`]).
@@ -26,7 +27,7 @@
 //! The commitment check (Fearon; Powell 2006) runs over the stated power trajectory; see
 //! [`Commitment`].
 
-use impasse_core::{CrossingCost, Reservation, TIE_RESOLUTION, tie_key};
+use impasse_core::{CrossingCost, Reservation, TIE_RESOLUTION, Ties, tie_key};
 
 use crate::AnalysisConfig;
 use crate::clash::{self, ConstraintRef, falls_short, key_floor};
@@ -60,7 +61,8 @@ pub struct Ripeness {
     pub costs: Vec<CostLever>,
     /// The lever needing the smallest move to open a zone, each lever moved alone: a balance shift
     /// (a probability) or a cost increase (in the party's utility units), compared as numbers on
-    /// the conventional 0–1 scale; moves within [`TIE_RESOLUTION`] of each other tie, and ties go to
+    /// the conventional 0–1 scale of a probability; moves within [`TIE_RESOLUTION`] of each other
+    /// tie (whatever the scenario's utility scale), and ties go to
     /// the balance, then to the lowest party index. `None` when a zone exists today or no lever
     /// opens one.
     pub cheapest_lever: Option<Lever>,
@@ -145,7 +147,8 @@ pub enum Side {
 /// The sides' per-period costs `c_A` and `c_B` are the *mean* conflict costs of each side's parties
 /// (a party with no stated cost counts as 0). Steps run from today's balance through each point of
 /// the trajectory (a first point equal to today's balance is today, not a step); the two sides of
-/// each inequality are compared through [`tie_key`].
+/// each inequality are compared through [`tie_key`] (the unit scale: the check is stated in shares
+/// of a per-period pie of 1).
 #[derive(Clone, PartialEq, Debug)]
 pub struct Commitment {
     /// The per-period discount factor `δ`.
@@ -214,7 +217,7 @@ pub fn ripeness(prepared: &Prepared, config: &AnalysisConfig) -> Option<Ripeness
             conflict.costs.get(party).is_some_and(Option::is_some) || model.parties[party].conflict
         })
         .map(|party| {
-            let best_key = acc.best_values[party].map(tie_key);
+            let best_key = acc.best_values[party].map(|value| model.ties.key(value));
             model.cost_lever(party, best_key, acc.open_today)
         })
         .collect();
@@ -282,7 +285,7 @@ pub fn ripeness(prepared: &Prepared, config: &AnalysisConfig) -> Option<Ripeness
 ///
 /// This is the one home of the "zone by balance" curve (drawn by `impasse-plot`, served by
 /// `impasse-server`). Acceptance is the zone's test to the last bit:
-/// `tie_key(u_i − penalties) >= tie_key(W_i(b))`, with `W_i` computed as
+/// `key(u_i − penalties) >= key(W_i(b))` at the scenario's tie rule, with `W_i` computed as
 /// [`impasse_core::Scenario::reservation_at`] does; at today's balance the size is the analysed
 /// zone's, and it is positive exactly on [`Ripeness::balance_intervals`]. Each package's balances
 /// are estimated as an interval first; balances within the estimate's error bound of its ends are
@@ -366,8 +369,8 @@ fn count_package(
     let accepts = |balance: f64| {
         model.parties.iter().zip(values.iter()).all(|(party, &value)| {
             !party.conflict
-                || tie_key(war(party.victory_a, party.victory_b, balance, party.cost))
-                    <= tie_key(value)
+                || model.ties.key(war(party.victory_a, party.victory_b, balance, party.cost))
+                    <= model.ties.key(value)
         })
     };
     // Balances in `[first, last)` may be in the zone; those in `[sure_first, sure_last)` are.
@@ -410,11 +413,11 @@ pub(crate) struct PartyModel {
     /// Today's cost of conflict.
     pub(crate) cost: f64,
     /// The smallest value the party accepts today: `v >= today_floor` exactly when
-    /// `tie_key(v) >= tie_key(reservation today)`.
+    /// `key(v) >= key(reservation today)` at the scenario's tie rule.
     pub(crate) today_floor: f64,
     /// How far (in balance) the real-number boundary `W(p) = v` can lie from the exact one, per
     /// unit of `1/|u(victory_a) − u(victory_b)|`: half a tie unit of rounding, twice, plus a wide
-    /// margin for floating-point error.
+    /// margin for floating-point error (relative to the scenario's scale).
     slack: f64,
     /// Finite red lines: (index, penalty), in red-line order.
     pub(crate) finite: Vec<(usize, f64)>,
@@ -437,6 +440,8 @@ impl PartyModel {
 pub(crate) struct Model {
     /// Today's balance.
     balance: f64,
+    /// The scenario's tie rule.
+    pub(crate) ties: Ties,
     pub(crate) parties: Vec<PartyModel>,
     /// Indices of the absolute red lines.
     pub(crate) absolute: Vec<usize>,
@@ -445,6 +450,7 @@ pub(crate) struct Model {
 impl Model {
     pub(crate) fn new(prepared: &Prepared, balance: f64) -> Model {
         let scenario = prepared.scenario;
+        let ties = scenario.ties();
         let conflict = scenario.conflict();
         let mut parties: Vec<PartyModel> = scenario
             .parties()
@@ -457,14 +463,17 @@ impl Model {
                 let cost = scenario.conflict_cost(idx);
                 let victory_a = eval(conflict.map(|model| &model.victory_a));
                 let victory_b = eval(conflict.map(|model| &model.victory_b));
-                let scale = 1f64.max(victory_a.abs()).max(victory_b.abs()).max(cost.abs());
+                let scale = ties.scale().max(victory_a.abs()).max(victory_b.abs()).max(cost.abs());
                 PartyModel {
                     conflict: party.reservation == Reservation::Conflict,
                     victory_a,
                     victory_b,
                     cost,
-                    today_floor: key_floor(tie_key(scenario.reservation_at(idx, balance, cost))),
-                    slack: 2.0 * TIE_RESOLUTION + 1e-12 * scale,
+                    today_floor: key_floor(
+                        ties,
+                        ties.key(scenario.reservation_at(idx, balance, cost)),
+                    ),
+                    slack: 2.0 * ties.resolution() + 1e-12 * scale,
                     finite: Vec::new(),
                 }
             })
@@ -480,7 +489,7 @@ impl Model {
                 }
             }
         }
-        Model { balance, parties, absolute }
+        Model { balance, ties, parties, absolute }
     }
 
     /// The balances at which a package whose value (after penalties) has key `key` is acceptable
@@ -488,10 +497,11 @@ impl Model {
     pub(crate) fn balance_range(&self, party: usize, key: i64) -> Option<(f64, f64)> {
         let model = &self.parties[party];
         let (victory_a, victory_b, cost) = (model.victory_a, model.victory_b, model.cost);
-        let holds = |balance: f64| tie_key(war(victory_a, victory_b, balance, cost)) <= key;
+        let ties = self.ties;
+        let holds = |balance: f64| ties.key(war(victory_a, victory_b, balance, cost)) <= key;
         // Where the war value crosses the upper edge of the key's rounding interval.
         let guess =
-            ((key as f64 + 0.5) * TIE_RESOLUTION - (victory_b - cost)) / (victory_a - victory_b);
+            ((key as f64 + 0.5) * ties.resolution() - (victory_b - cost)) / (victory_a - victory_b);
         match (holds(0.0), holds(1.0)) {
             (true, true) => Some((0.0, 1.0)),
             (false, false) => None,
@@ -505,14 +515,15 @@ impl Model {
     fn cost_threshold(&self, party: usize, key: i64) -> Option<f64> {
         let model = &self.parties[party];
         let value = self.balance * model.victory_a + (1.0 - self.balance) * model.victory_b;
-        let holds = |cost: f64| tie_key(value - cost) <= key;
+        let ties = self.ties;
+        let holds = |cost: f64| ties.key(value - cost) <= key;
         if holds(0.0) {
             return Some(0.0);
         }
         if key == i64::MIN || !value.is_finite() {
             return None;
         }
-        let mut high = (value - key as f64 * TIE_RESOLUTION).abs() + 1.0;
+        let mut high = (value - key as f64 * ties.resolution()).abs() + ties.scale();
         let mut found = false;
         for _ in 0..2100 {
             if !high.is_finite() {
@@ -527,7 +538,7 @@ impl Model {
         if !found {
             return None;
         }
-        let guess = value - (key as f64 + 0.5) * TIE_RESOLUTION;
+        let guess = value - (key as f64 + 0.5) * ties.resolution();
         Some(first_true(0.0, high, guess, holds))
     }
 
@@ -557,7 +568,7 @@ struct Acc {
     /// The balances at which some package is acceptable to all.
     union: IntervalUnion,
     /// Per party, the highest value (after penalties) of a hard-feasible package every *other*
-    /// party accepts today. (`tie_key` is monotone, so its key is the highest key.)
+    /// party accepts today. (The tie key is monotone, so its key is the highest key.)
     best_values: Vec<Option<f64>>,
     /// Scratch: per party, the current package's value after penalties.
     values: Vec<f64>,
@@ -651,7 +662,7 @@ impl Acc {
                 continue;
             }
             let Some((party_low, party_high)) =
-                model.balance_range(party, tie_key(self.values[party]))
+                model.balance_range(party, model.ties.key(self.values[party]))
             else {
                 return;
             };

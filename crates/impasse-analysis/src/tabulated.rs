@@ -2,14 +2,15 @@
 //! that tabulate every outcome themselves (the negotiation metrics).
 //!
 //! The rules are those of [`crate::analyze`]: utilities are compared through their tie keys
-//! ([`impasse_core::tie_key`]), outcomes tied for every party form one frontier group, an outcome
+//! ([`impasse_core::Ties::key`], at the scale of the table: [`Ties::for_values`] of every utility
+//! and reservation value), outcomes tied for every party form one frontier group, an outcome
 //! is acceptable when no party forbids it and its key reaches every party's reservation key, and
 //! the Nash solution maximises the product of the gains in tie keys over the acceptable outcomes,
 //! ties going as in [`crate::solutions`] (lexicographically best keys, party 0 first, then the
 //! lowest outcome). The table is streamed in chunks merged in a balanced tree, so the result does
 //! not depend on the number of threads.
 
-use impasse_core::tie_key;
+use impasse_core::Ties;
 
 use crate::analyze::tree_reduce;
 use crate::frontier::{Front, FrontBuilder};
@@ -34,6 +35,9 @@ pub struct TabulatedFrontier {
 /// party `p`'s utility of outcome `o`, `reservation[p]` its reservation value and `forbidden(o)`
 /// tells whether some party can never accept `o` (an absolute red line or a precondition).
 ///
+/// Keys are taken at the table's own scale, [`Ties::for_values`] of every utility and reservation
+/// value (so the unit scale for utilities within `[1e-3, 1e3]`).
+///
 /// # Panics
 ///
 /// When the parties' tables differ in length or `reservation` does not have one value per party
@@ -47,7 +51,8 @@ pub fn tabulated_frontier(
     assert_eq!(reservation.len(), parties, "one reservation value per party");
     let n = utilities.first().map_or(0, |table| table.len());
     assert!(utilities.iter().all(|table| table.len() == n), "one utility per outcome and party");
-    let reservation_keys: Vec<i64> = reservation.iter().map(|&value| tie_key(value)).collect();
+    let ties = table_ties(utilities, reservation);
+    let reservation_keys: Vec<i64> = reservation.iter().map(|&value| ties.key(value)).collect();
     let size = n as u64;
     let (front, zone) = tree_reduce(
         0,
@@ -61,7 +66,7 @@ pub fn tabulated_frontier(
             for index in start..end {
                 let outcome = index as usize;
                 for (slot, table) in keys.iter_mut().zip(utilities) {
-                    *slot = key(table[outcome]);
+                    *slot = key(ties, table[outcome]);
                 }
                 front.push(&keys, index, 1);
                 if keys.iter().zip(&reservation_keys).all(|(value, floor)| value >= floor)
@@ -85,6 +90,11 @@ pub fn tabulated_frontier(
     }
 }
 
+/// The tie rule of a table: the scale of its largest utility or reservation value.
+fn table_ties(utilities: &[&[f64]], reservation: &[f64]) -> Ties {
+    Ties::for_values(utilities.iter().flat_map(|table| table.iter()).chain(reservation).copied())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +103,9 @@ mod tests {
     /// key order, and the Nash outcome by the documented tie rule.
     fn brute(utilities: &[Vec<f64>], reservation: &[f64], forbidden: &[bool]) -> TabulatedFrontier {
         let n = utilities[0].len();
-        let keys = |o: usize| utilities.iter().map(|table| tie_key(table[o])).collect::<Vec<_>>();
+        let tables: Vec<&[f64]> = utilities.iter().map(Vec::as_slice).collect();
+        let ties = table_ties(&tables, reservation);
+        let keys = |o: usize| utilities.iter().map(|table| ties.key(table[o])).collect::<Vec<_>>();
         let dominates = |a: &[i64], b: &[i64]| {
             a.iter().zip(b).all(|(x, y)| x >= y) && a.iter().zip(b).any(|(x, y)| x > y)
         };
@@ -106,7 +118,7 @@ mod tests {
             }
         }
         groups.sort_by(|a, b| b.0.cmp(&a.0));
-        let floors: Vec<i64> = reservation.iter().map(|&r| tie_key(r)).collect();
+        let floors: Vec<i64> = reservation.iter().map(|&r| ties.key(r)).collect();
         let acceptable: Vec<usize> = (0..n)
             .filter(|&o| !forbidden[o] && keys(o).iter().zip(&floors).all(|(k, f)| k >= f))
             .collect();

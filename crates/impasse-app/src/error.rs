@@ -46,8 +46,10 @@ pub enum AppError {
     #[error("the work took longer than its time limit and was stopped")]
     TimedOut,
     /// Reading or writing a file.
-    #[error("{path}: {source}")]
+    #[error("cannot {action} {path}: {source}")]
     Io {
+        /// What was being done ("read", "write", "create the folder", …).
+        action: &'static str,
         /// The file.
         path: String,
         /// What went wrong.
@@ -72,8 +74,27 @@ impl AppError {
         AppError::Invalid(message.into())
     }
 
-    /// An [`AppError::Io`] about `path`.
-    pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
-        move |source| AppError::Io { path: path.display().to_string(), source }
+    /// An [`AppError::Io`]: `action` (a verb: "read", "write", …) on `path` failed.
+    pub fn io<'a>(
+        action: &'static str,
+        path: &'a std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> AppError + 'a {
+        move |source| AppError::Io { action, path: path.display().to_string(), source }
+    }
+
+    /// Creates the folder `dir` (and its parents), refusing a path that exists and is not a
+    /// folder with an error that says so.
+    ///
+    /// # Errors
+    ///
+    /// [`AppError::Invalid`] for a path that is a file, [`AppError::Io`] otherwise.
+    pub fn create_folder(dir: &std::path::Path) -> Result<(), AppError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(AppError::Invalid(format!(
+                "{}: exists and is not a folder; give a folder (it is created if missing)",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(AppError::io("create the folder", dir))
     }
 }

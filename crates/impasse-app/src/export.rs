@@ -32,11 +32,11 @@ pub fn export(scenario: &Scenario) -> Result<ExportReport, AppError> {
 ///
 /// [`AppError::Io`].
 pub fn write(report: &ExportReport, dir: &Path) -> Result<Vec<std::path::PathBuf>, AppError> {
-    std::fs::create_dir_all(dir).map_err(AppError::io(dir))?;
+    AppError::create_folder(dir)?;
     let mut written = Vec::new();
     for (name, text) in &report.files.0 {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(AppError::io(&path))?;
+        std::fs::write(&path, text).map_err(AppError::io("write", &path))?;
         written.push(path);
     }
     Ok(written)

@@ -5,7 +5,7 @@
 use impasse_analysis::prepared::Prepared;
 use impasse_analysis::ripeness::zone_by_balance;
 use impasse_analysis::{Analysis, AnalysisConfig, AnalysisError, Point};
-use impasse_core::{Scenario, tie_key};
+use impasse_core::Scenario;
 use impasse_report::view::{
     AnalysisView, CurvePoint, MAX_PLOT_POINTS, Marked, Plot, PlotPoint, ProposalMark,
 };
@@ -56,7 +56,8 @@ pub fn analysis_view(
 
 fn plot(scenario: &Scenario, analysis: &Analysis) -> Plot {
     let parties = scenario.parties();
-    let reservation_keys: Vec<i64> = analysis.reservation.iter().map(|&r| tie_key(r)).collect();
+    let ties = scenario.ties();
+    let reservation_keys: Vec<i64> = analysis.reservation.iter().map(|&r| ties.key(r)).collect();
     let space = scenario.space();
     let size = space.size();
     let mut outcome = vec![0u32; space.n_issues()];
@@ -76,7 +77,7 @@ fn plot(scenario: &Scenario, analysis: &Analysis) -> Plot {
                 .map(|p| parties[p].utility.eval(&outcome) - scenario.penalty(p, &outcome))
                 .collect();
             let zone = scenario.respects_hard_constraints(&outcome)
-                && u.iter().zip(&reservation_keys).all(|(&v, &r)| tie_key(v) >= r);
+                && u.iter().zip(&reservation_keys).all(|(&v, &r)| ties.key(v) >= r);
             points.push(PlotPoint { u, zone, package: package_text(scenario, &outcome) });
         }
     }

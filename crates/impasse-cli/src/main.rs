@@ -38,6 +38,7 @@ fn message(err: &anyhow::Error) -> String {
         }
         out.push_str(&text);
     }
+    let out = impasse_report::safe::terminal_safe(&out).into_owned();
     if out.starts_with("error: ") { out } else { format!("error: {out}") }
 }
 

@@ -779,3 +779,47 @@ r = 1.0
     assert!(!dir.join("out").join("a.xml").exists(), "nothing half-written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn control_characters_in_names_are_escaped_in_text_and_exact_in_json() {
+    // An escape sequence that retitles the terminal, a carriage return that would overprint the
+    // line with a fake verdict, and a line break (issue 11).
+    let text = r#"format_version = 1
+[scenario]
+name = "Talks\u001b]0;pwned\u0007"
+[parties.a]
+name = "A\rVERDICT: DEAL"
+[parties.b]
+name = "B\nVERDICT: DEAL"
+[issues.x]
+name = "X"
+type = "categorical"
+values = ["p", "q"]
+[preferences.a]
+reservation = 0.0
+[preferences.a.weights]
+x = 1.0
+[preferences.a.values.x]
+p = 1.0
+q = 0.0
+[preferences.b]
+reservation = 0.0
+[preferences.b.weights]
+x = 1.0
+[preferences.b.values.x]
+p = 0.0
+q = 1.0
+"#;
+    let path = temp_file("control-names.toml", text);
+    let path = path.to_str().unwrap();
+    let out = impasse(&["analyze", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains(['\u{1b}', '\u{7}', '\r']), "raw control characters: {stdout:?}");
+    assert!(stdout.starts_with("Talks\\u{1b}]0;pwned\\u{7}\n"), "{stdout}");
+    assert!(stdout.contains("A\\u{d}VERDICT: DEAL"), "{stdout}");
+    assert!(!stdout.lines().any(|line| line.starts_with("VERDICT: DEAL")), "{stdout}");
+    let report = json(&["analyze", path]);
+    assert_eq!(report["scenario"]["name"], "Talks\u{1b}]0;pwned\u{7}", "JSON keeps the name");
+    let _ = std::fs::remove_file(path);
+}

@@ -34,8 +34,8 @@ mod utility;
 pub use expr::{Expr, ValueSet};
 pub use scenario::{
     ConflictModel, CrossingCost, DynamicsAssumptions, Issue, IssueKind, ModelError, Party,
-    Precondition, Proposal, RedLine, Reservation, Scenario, ScenarioParts, Value,
+    Precondition, Proposal, RedLine, Reservation, Scenario, ScenarioParts, Value, share_of_first,
 };
 pub use space::{OutcomeSpace, Outcomes};
-pub use tie::{TIE_RESOLUTION, tie_key};
+pub use tie::{TIE_RESOLUTION, Ties, tie_key};
 pub use utility::{Term, Utility};

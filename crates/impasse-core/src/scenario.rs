@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::expr::Expr;
 use crate::space::OutcomeSpace;
+use crate::tie::Ties;
 use crate::utility::Utility;
 
 /// One value of an issue, as shown to users.
@@ -359,6 +360,8 @@ pub struct ModelError(pub String);
 pub struct Scenario {
     parts: ScenarioParts,
     space: OutcomeSpace,
+    magnitude: f64,
+    ties: Ties,
 }
 
 impl Scenario {
@@ -369,7 +372,53 @@ impl Scenario {
             return Err(errors);
         }
         let space = OutcomeSpace::new(parts.issues.iter().map(Issue::cardinality).collect());
-        Ok(Scenario { parts, space })
+        let mut scenario = Scenario { parts, space, magnitude: 0.0, ties: Ties::UNIT };
+        scenario.magnitude = scenario.compute_magnitude();
+        scenario.ties = Ties::for_magnitude(scenario.magnitude);
+        Ok(scenario)
+    }
+
+    /// See [`Scenario::magnitude`].
+    fn compute_magnitude(&self) -> f64 {
+        let bounds = self.parties().iter().flat_map(|party| {
+            let (low, high) = party.utility.bounds();
+            [low, high]
+        });
+        let penalties = self.red_lines().iter().filter_map(|line| match line.cost {
+            CrossingCost::Penalty(amount) => Some(amount),
+            CrossingCost::Absolute => None,
+        });
+        let costs =
+            self.conflict().into_iter().flat_map(|conflict| conflict.costs.iter().flatten());
+        let fixed = self.parties().iter().filter_map(|party| match party.reservation {
+            Reservation::Value(value) => Some(value),
+            Reservation::Conflict => None,
+        });
+        bounds
+            .chain(fixed)
+            .chain(penalties)
+            .chain(costs.copied())
+            .filter(|value| value.is_finite())
+            .fold(0.0f64, |acc, value| acc.max(value.abs()))
+    }
+
+    /// The scenario's utility magnitude `M`, from which its tie rule ([`Scenario::ties`]) is
+    /// derived: the largest absolute value among the lowest and highest utility each party can
+    /// attain (bounds, see [`Utility::bounds`]), the reservation values given directly, the finite
+    /// crossing costs of red lines and the costs of conflict — every number compared as a utility.
+    /// A reservation value derived from the conflict, `p·u(victory_a) + (1 − p)·u(victory_b) − c`,
+    /// is bounded by the utilities and the cost already counted, so it is left out: the scale does
+    /// not move with the balance of power. Non-finite values are ignored; 0 when nothing is finite.
+    pub fn magnitude(&self) -> f64 {
+        self.magnitude
+    }
+
+    /// The scenario's tie rule: the resolution at which every analysis compares its utilities,
+    /// `1e-9` for utility magnitudes ([`Scenario::magnitude`]) in `[1, 10)` and between `1e-10` and
+    /// `1e-9` of the magnitude otherwise ([`Ties::for_magnitude`]; [`Ties`] states the rule and
+    /// why). Computed once, when the scenario is built.
+    pub fn ties(&self) -> Ties {
+        self.ties
     }
 
     /// The parts the scenario was built from (for editing and rebuilding).
@@ -449,10 +498,14 @@ impl Scenario {
         Some(conflict.balance.unwrap_or_else(|| self.capability_balance(conflict)))
     }
 
+    /// Side A's share of the two sides' summed capabilities (0.5 when both are 0). Every power is
+    /// divided by the largest first, so the sums cannot overflow (two sides of power `1e308` each
+    /// give 0.5, not 0).
     fn capability_balance(&self, conflict: &ConflictModel) -> f64 {
-        let sum = |side: &[usize]| side.iter().map(|&party| self.parties()[party].power).sum();
-        let (a, b): (f64, f64) = (sum(&conflict.side_a), sum(&conflict.side_b));
-        if a + b > 0.0 { a / (a + b) } else { 0.5 }
+        let powers = |side: &'_ [usize]| {
+            side.iter().map(|&party| self.parties()[party].power).collect::<Vec<f64>>()
+        };
+        share_of_first(&powers(&conflict.side_a), &powers(&conflict.side_b))
     }
 
     /// A party's value of continuing the conflict at balance `balance` and cost `cost`:
@@ -518,6 +571,28 @@ impl Scenario {
             .map(|(issue, &value)| (issue.id.clone(), issue.value(value)))
             .collect()
     }
+}
+
+/// The share `Σa / (Σa + Σb)` of non-negative weights `a` against `b` (side A's share of the
+/// two sides' capabilities, say), 0.5 when every weight is 0 or none is given.
+///
+/// Computed without overflow or underflow: when the plain sums are normal floats the result is
+/// exactly `Σa / (Σa + Σb)`; otherwise (two weights of `1e308` overflow the sum, subnormal weights
+/// lose precision) every weight is divided by the largest first, so the sums stay between 1 and the
+/// number of weights. NaN when a weight is NaN or infinite.
+pub fn share_of_first(a: &[f64], b: &[f64]) -> f64 {
+    let (sum_a, sum_b): (f64, f64) = (a.iter().sum(), b.iter().sum());
+    let total = sum_a + sum_b;
+    if total.is_finite() && (total == 0.0 || total >= f64::MIN_POSITIVE) {
+        return if total > 0.0 { sum_a / total } else { 0.5 };
+    }
+    let largest = a.iter().chain(b).copied().fold(0.0f64, f64::max);
+    if !largest.is_finite() || a.iter().chain(b).any(|w| w.is_nan()) {
+        return f64::NAN;
+    }
+    let scaled = |weights: &[f64]| weights.iter().map(|&w| w / largest).sum::<f64>();
+    let (sum_a, sum_b) = (scaled(a), scaled(b));
+    sum_a / (sum_a + sum_b)
 }
 
 fn validate(parts: &ScenarioParts) -> Vec<ModelError> {
@@ -821,6 +896,53 @@ mod tests {
         assert_eq!(scenario.penalty(1, &[3]), 0.0);
         assert_eq!(scenario.space().size(), Some(11));
         assert_eq!(scenario.issues()[0].numeric_index(0.3), Some(3));
+    }
+
+    #[test]
+    fn capability_balance_does_not_overflow() {
+        let mut parts = share_scenario(0.4).parts().clone();
+        parts.conflict.as_mut().unwrap().balance = None;
+        for power in [1e308, f64::MAX, 1.0, 1e-300, 5e-324] {
+            parts.parties[0].power = power;
+            parts.parties[1].power = power;
+            let scenario = Scenario::new(parts.clone()).expect("valid");
+            assert_eq!(scenario.balance(), Some(0.5), "{power}");
+        }
+        parts.parties[0].power = 0.0;
+        parts.parties[1].power = 0.0;
+        assert_eq!(Scenario::new(parts.clone()).unwrap().balance(), Some(0.5));
+        parts.parties[0].power = 1e308;
+        parts.parties[1].power = f64::MAX;
+        let p = Scenario::new(parts.clone()).unwrap().balance().unwrap();
+        // Side A is party 1.
+        assert!((p - 1.0 / (1.0 + 1e308 / f64::MAX)).abs() < 1e-12, "{p}");
+        parts.parties[1].power = 3e307;
+        let p = Scenario::new(parts).unwrap().balance().unwrap();
+        assert!((p - 0.3 / 1.3).abs() < 1e-12, "{p}");
+        assert_eq!(share_of_first(&[1e308, 1e308], &[1e308]), 2.0 / 3.0);
+        assert_eq!(share_of_first(&[], &[]), 0.5);
+        assert_eq!(share_of_first(&[3.0], &[2.0]), 3.0 / 5.0);
+        assert!((share_of_first(&[1e-320], &[3e-320]) - 0.25).abs() < 1e-12);
+        assert!(share_of_first(&[f64::INFINITY], &[1.0]).is_nan());
+    }
+
+    #[test]
+    fn magnitude_and_ties() {
+        let scenario = share_scenario(0.4);
+        assert_eq!(scenario.magnitude(), 1.0);
+        assert_eq!(scenario.ties(), Ties::UNIT);
+        let mut parts = scenario.parts().clone();
+        for party in &mut parts.parties {
+            let scores = party.utility.values()[0].iter().map(|v| v * 1e-12).collect();
+            party.utility = Utility::new(vec![1.0], vec![scores]);
+        }
+        parts.red_lines[0].cost = CrossingCost::Penalty(0.25e-12);
+        let conflict = parts.conflict.as_mut().unwrap();
+        conflict.costs = vec![Some(0.1e-12), Some(0.05e-12)];
+        let tiny = Scenario::new(parts).unwrap();
+        assert!((tiny.magnitude() - 1e-12).abs() < 1e-24);
+        assert_eq!(tiny.ties().exponent(), -12);
+        assert_eq!(tiny.ties().resolution(), 1e-21);
     }
 
     #[test]

@@ -99,6 +99,29 @@ impl Utility {
         self.terms.is_empty() && self.cap.is_none()
     }
 
+    /// Bounds `(lowest, highest)` on the utility of any package: the offset plus every issue's
+    /// smallest (largest) contribution plus every negative (positive) term, with the cap applied
+    /// to both. Exact for linear-additive utilities; with terms, the bounds may be loose (not every
+    /// combination of terms may be attainable). `(offset, offset)` with no issues.
+    pub fn bounds(&self) -> (f64, f64) {
+        let (mut low, mut high) = (self.offset, self.offset);
+        for table in &self.tables {
+            low += table.iter().copied().fold(f64::INFINITY, f64::min);
+            high += table.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        }
+        for term in &self.terms {
+            if term.value < 0.0 {
+                low += term.value;
+            } else {
+                high += term.value;
+            }
+        }
+        match self.cap {
+            Some(cap) => (low.min(cap), high.min(cap)),
+            None => (low, high),
+        }
+    }
+
     /// The utility of a complete package.
     #[inline]
     pub fn eval(&self, outcome: &[u32]) -> f64 {
@@ -157,5 +180,9 @@ mod tests {
         assert!((utility.eval(&[0, 0]) - 0.4).abs() < 1e-12);
         assert!(!utility.same_on(1, 0, 1));
         assert!(!utility.is_additive());
+        assert_eq!(utility.bounds(), (0.0, 1.0));
+        let plain =
+            Utility::new(vec![2.0, 1.0], vec![vec![-1.0, 3.0], vec![0.5, 0.25]]).with_offset(1.0);
+        assert_eq!(plain.bounds(), (1.0 - 2.0 + 0.25, 1.0 + 6.0 + 0.5));
     }
 }

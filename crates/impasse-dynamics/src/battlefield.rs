@@ -445,8 +445,19 @@ impl Beta {
 
     /// The posterior mean after B has won `wins` battles and lost `losses`:
     /// `(α + w)/(α + β + w + l)`.
+    ///
+    /// Without overflow: when `α + β` overflows (two parameters of `1e308`), the share is taken
+    /// on scaled counts ([`impasse_core::share_of_first`]).
     pub fn posterior_mean(&self, wins: u32, losses: u32) -> f64 {
-        (self.alpha + f64::from(wins)) / (self.strength() + f64::from(wins) + f64::from(losses))
+        let total = self.strength() + f64::from(wins) + f64::from(losses);
+        if total.is_finite() {
+            (self.alpha + f64::from(wins)) / total
+        } else {
+            impasse_core::share_of_first(
+                &[self.alpha, f64::from(wins)],
+                &[self.beta, f64::from(losses)],
+            )
+        }
     }
 }
 
@@ -695,6 +706,18 @@ impl LearningWar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_priors_do_not_overflow() {
+        let even = Beta::new(1e308, 1e308).unwrap();
+        assert_eq!(even.posterior_mean(0, 0), 0.5);
+        assert_eq!(even.posterior_mean(3, 1), 0.5);
+        let skewed = Beta::new(1e308, f64::MAX).unwrap();
+        let mean = skewed.posterior_mean(0, 0);
+        assert!((mean - 1.0 / (1.0 + f64::MAX / 1e308)).abs() < 1e-12, "{mean}");
+        // Ordinary priors keep the plain formula.
+        assert_eq!(Beta::new(2.0, 3.0).unwrap().posterior_mean(1, 1), 3.0 / 7.0);
+    }
 
     #[test]
     fn battles_fought_to_the_end_give_the_ruin_probability_and_duration() {

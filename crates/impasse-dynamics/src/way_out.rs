@@ -128,8 +128,14 @@ impl Perception {
     /// The quadrature of `Beta(alpha, beta)`.
     pub fn new(alpha: f64, beta: f64) -> Perception {
         let n = alpha + beta;
-        let mean = alpha / n;
-        let sd = (alpha * beta / (n * n * (n + 1.0))).sqrt();
+        let denominator = n * n * (n + 1.0);
+        let (mean, sd) = if denominator.is_finite() {
+            (alpha / n, (alpha * beta / denominator).sqrt())
+        } else {
+            // `α + β` (or its cube) overflows: the same moments without the overflowing products.
+            let mean = impasse_core::share_of_first(&[alpha], &[beta]);
+            (mean, (mean * (1.0 - mean) / (n + 1.0)).sqrt())
+        };
         let low = (mean - 12.0 * sd).max(0.0);
         let high = (mean + 12.0 * sd).min(1.0);
         let width = (high - low) / NODES as f64;
@@ -552,5 +558,20 @@ impl Window {
             mass = next.mass;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_beliefs_do_not_overflow() {
+        // Beta(1e308, 1e308) is a point mass at one half.
+        let point = Perception::new(1e308, 1e308);
+        assert!((point.expect(|q| q) - 0.5).abs() < 1e-12);
+        let wide = Perception::new(2.0, 2.0);
+        assert!((wide.expect(|q| q) - 0.5).abs() < 1e-6);
+        assert!((perceived_balance(4, 2, 1e308, 1e308) - 0.5).abs() < 1e-9);
     }
 }

@@ -1086,6 +1086,24 @@ impl<'a> Checker<'a> {
             }
             return None;
         }
+        if !(max - min).is_finite() {
+            // Grid points and slopes are computed from the width: it must be a number.
+            if let Some(node) = max_node {
+                self.report(
+                    &node.origin,
+                    format!(
+                        "`{}` spans {} to {}, a width too large for a 64-bit float",
+                        table.path,
+                        format_float(min),
+                        format_float(max)
+                    ),
+                    "a range whose width `max - min` is at most about 1.8e308; rescale the issue, \
+                     e.g. to thousands",
+                    node.describe(),
+                );
+            }
+            return None;
+        }
         Some(IssueKind::Real { min, max, steps: steps? })
     }
 

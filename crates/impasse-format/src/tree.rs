@@ -117,6 +117,10 @@ pub(crate) fn quote(text: &str) -> String {
 
 /// A float as written in messages: always with a decimal point or exponent.
 pub(crate) fn format_float(value: f64) -> String {
+    // Huge and tiny numbers in scientific notation (`1e308`, not 309 digits).
+    if value.is_finite() && value != 0.0 && !(1e-6..1e16).contains(&value.abs()) {
+        return format!("{value:e}");
+    }
     let text = format!("{value}");
     if value.is_finite() && !text.contains(['.', 'e', 'E']) { format!("{text}.0") } else { text }
 }

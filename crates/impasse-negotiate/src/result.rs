@@ -110,7 +110,8 @@ impl NegotiationResult {
 /// Reference points of a setting for the metrics: the Pareto frontier and the Nash point.
 ///
 /// Both come from [`impasse_analysis::tabulated_frontier`], so they follow the analysis's rules:
-/// utilities are compared through their tie keys ([`impasse_core::tie_key`]), outcomes tied for
+/// utilities are compared through their tie keys ([`impasse_core::Ties::key`], at the scale of the
+/// setting's utilities and reservation values, [`impasse_core::Ties::for_values`]), outcomes tied for
 /// every party count once, and the Nash point breaks ties as the analysis's Nash solution does.
 #[derive(Clone, Debug)]
 pub struct Reference {

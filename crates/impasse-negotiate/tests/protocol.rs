@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use impasse_analysis::solutions::RELATIVE_TOLERANCE;
 use impasse_analysis::{AnalysisConfig, analyze};
-use impasse_core::tie_key;
+use impasse_core::Ties;
 use impasse_core::{
     CrossingCost, Expr, Issue, IssueKind, Party, RedLine, Reservation, Scenario, ScenarioParts,
     Utility, ValueSet,
@@ -187,7 +187,8 @@ fn mediated_agreements_respect_red_lines_and_are_deterministic() {
 fn brute_reference(setting: &Setting) -> (Vec<Vec<i64>>, Option<u32>) {
     let profiles = setting.profiles();
     let n = setting.n_outcomes();
-    let keys = |o: u32| profiles.iter().map(|p| tie_key(p.utility(o))).collect::<Vec<i64>>();
+    let ties = setting_ties(setting);
+    let keys = |o: u32| profiles.iter().map(|p| ties.key(p.utility(o))).collect::<Vec<i64>>();
     let dominates = |a: &[i64], b: &[i64]| {
         a.iter().zip(b).all(|(x, y)| x >= y) && a.iter().zip(b).any(|(x, y)| x > y)
     };
@@ -195,7 +196,7 @@ fn brute_reference(setting: &Setting) -> (Vec<Vec<i64>>, Option<u32>) {
         (0..n).map(keys).filter(|u| !(0..n).map(keys).any(|v| dominates(&v, u))).collect();
     frontier.sort_by(|a, b| b.cmp(a));
     frontier.dedup();
-    let floors: Vec<i64> = profiles.iter().map(|p| tie_key(p.reserved())).collect();
+    let floors: Vec<i64> = profiles.iter().map(|p| ties.key(p.reserved())).collect();
     let acceptable: Vec<u32> = (0..n)
         .filter(|&o| {
             profiles.iter().all(|p| !p.is_forbidden(o))
@@ -214,11 +215,20 @@ fn brute_reference(setting: &Setting) -> (Vec<Vec<i64>>, Option<u32>) {
     (frontier, nash)
 }
 
+/// The tie rule of a setting's table: the scale of every utility and reservation value.
+fn setting_ties(setting: &Setting) -> Ties {
+    let profiles = setting.profiles();
+    Ties::for_values(
+        profiles.iter().flat_map(|p| p.utilities().iter().copied().chain([p.reserved()])),
+    )
+}
+
 #[track_caller]
 fn check_reference(setting: &Setting) {
     let reference = Reference::new(setting);
+    let ties = setting_ties(setting);
     let ours: Vec<Vec<i64>> =
-        reference.frontier.iter().map(|u| u.iter().map(|&x| tie_key(x)).collect()).collect();
+        reference.frontier.iter().map(|u| u.iter().map(|&x| ties.key(x)).collect()).collect();
     let (frontier, nash) = brute_reference(setting);
     assert_eq!(ours, frontier);
     assert_eq!(reference.nash_outcome, nash);
@@ -302,10 +312,11 @@ fn reference_agrees_with_the_analysis() {
     // analysis's Nash solution.
     for (parties, red_line) in [(2, false), (2, true), (3, false), (3, true)] {
         let scenario = scenario(parties, red_line);
+        let ties = scenario.ties();
         let analysis = analyze(&scenario, &AnalysisConfig::default()).unwrap();
         let setting = Setting::from_scenario(scenario).unwrap();
         let reference = Reference::new(&setting);
-        let keys = |u: &[f64]| u.iter().map(|&x| tie_key(x)).collect::<Vec<i64>>();
+        let keys = |u: &[f64]| u.iter().map(|&x| ties.key(x)).collect::<Vec<i64>>();
         let mut expected: Vec<Vec<i64>> =
             analysis.frontier.iter().map(|p| keys(&p.utilities)).collect();
         expected.dedup();

@@ -2,11 +2,13 @@
 //! the hard constraints and the zone test, in parallel over contiguous ranges.
 
 use impasse_analysis::prepared::Prepared;
-use impasse_core::{CrossingCost, tie_key};
+use impasse_core::{CrossingCost, Ties};
 
 /// What the plots need to know about one class outcome.
 pub(crate) struct Evaluator<'p, 's> {
     prepared: &'p Prepared<'s>,
+    /// The scenario's tie rule.
+    ties: Ties,
     /// Indices of the absolute red lines.
     absolute: Vec<usize>,
     /// Per party, its finite red lines: (index, penalty).
@@ -28,7 +30,7 @@ impl<'p, 's> Evaluator<'p, 's> {
                 }
             }
         }
-        Evaluator { prepared, absolute, finite }
+        Evaluator { prepared, ties: scenario.ties(), absolute, finite }
     }
 
     /// The number of parties.
@@ -61,11 +63,12 @@ impl<'p, 's> Evaluator<'p, 's> {
     pub(crate) fn weight(&self, outcome: &[u32]) -> u128 {
         self.prepared.weight(outcome)
     }
-}
 
-/// Whether a party accepts a value against a reservation value, exactly as the zone does.
-pub(crate) fn accepts(value: f64, reservation: f64) -> bool {
-    tie_key(value) >= tie_key(reservation)
+    /// Whether a party accepts a value against a reservation value, exactly as the zone does (at
+    /// the scenario's tie rule).
+    pub(crate) fn accepts(&self, value: f64, reservation: f64) -> bool {
+        self.ties.key(value) >= self.ties.key(reservation)
+    }
 }
 
 /// Folds over every class outcome on a few threads, each over a contiguous range, and merges the

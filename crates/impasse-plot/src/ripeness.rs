@@ -10,7 +10,7 @@ use crate::canvas::{
     self, Anchor, Axis, HEADING_HEIGHT, Legend, LegendItem, Mapper, Marker, Root, Shape, Swatch,
     count, fill, join_names, palette, rgb, short, stroke,
 };
-use crate::eval::{Evaluator, accepts, scan};
+use crate::eval::{Evaluator, scan};
 use crate::labels::{self, Rect, Request};
 use crate::text::measure;
 use crate::{Figure, PlotError};
@@ -19,8 +19,11 @@ use crate::{Figure, PlotError};
 const BALANCE_STEPS: usize = 1000;
 /// Grid points of the cost axis.
 const COST_STEPS: usize = 1000;
-/// Half a tie unit: values this close to a war value count as accepting it, as tie keys do.
-const TOLERANCE: f64 = 5e-10;
+/// Half a tie unit of the scenario: values this close to a war value count as accepting it, as
+/// tie keys do.
+fn tolerance(prepared: &Prepared<'_>) -> f64 {
+    0.5 * prepared.scenario.ties().resolution()
+}
 
 const CURVE: u32 = 0x0072B2;
 const OPEN: u32 = 0x009E73;
@@ -55,6 +58,7 @@ fn curves(
     let grid: Vec<f64> = (0..=BALANCE_STEPS).map(|k| k as f64 / BALANCE_STEPS as f64).collect();
     let balance = zone_by_balance(prepared, &grid).unwrap_or_else(|| vec![0; BALANCE_STEPS + 1]);
     let evaluator = Evaluator::new(prepared);
+    let tolerance = tolerance(prepared);
     let n = models.len();
     let init = || (vec![vec![0i128; COST_STEPS + 2]; levers.len()], Vec::with_capacity(n));
     let (cost_diffs, _) = scan(
@@ -73,17 +77,17 @@ fn curves(
                     .iter()
                     .zip(reservation)
                     .enumerate()
-                    .all(|(q, (&v, &r))| q == party || accepts(v, r));
+                    .all(|(q, (&v, &r))| q == party || evaluator.accepts(v, r));
                 if !others {
                     continue;
                 }
                 let threshold = match models[party] {
                     PartyModel::War { victory_a, victory_b } => {
                         let war = balance_today * victory_a + (1.0 - balance_today) * victory_b;
-                        (war - net[party] - TOLERANCE).max(0.0)
+                        (war - net[party] - tolerance).max(0.0)
                     }
                     PartyModel::Fixed(r) => {
-                        if accepts(net[party], r) {
+                        if evaluator.accepts(net[party], r) {
                             0.0
                         } else {
                             continue;
@@ -533,6 +537,7 @@ mod tests {
         let costs: Vec<f64> =
             (0..models.len()).map(|party| scenario.conflict_cost(party)).collect();
         let evaluator = Evaluator::new(prepared);
+        let tolerance = tolerance(prepared);
         let diff = scan(
             prepared,
             || (vec![0i128; BALANCE_STEPS + 2], Vec::new()),
@@ -545,12 +550,12 @@ mod tests {
                 for (party, (model, &value)) in models.iter().zip(net.iter()).enumerate() {
                     match *model {
                         PartyModel::Fixed(r) => {
-                            if !accepts(value, r) {
+                            if !evaluator.accepts(value, r) {
                                 hi = -1.0;
                             }
                         }
                         PartyModel::War { victory_a, victory_b } => {
-                            let rhs = value - victory_b + costs[party] + TOLERANCE;
+                            let rhs = value - victory_b + costs[party] + tolerance;
                             let d = victory_a - victory_b;
                             if d.abs() < 1e-12 {
                                 if rhs < 0.0 {

@@ -9,7 +9,7 @@ use crate::canvas::{
     self, Anchor, Axis, HEADING_HEIGHT, Legend, LegendItem, Mapper, Marker, Root, Shape, Swatch,
     count, fill, rgb, stroke,
 };
-use crate::eval::{Evaluator, accepts, scan};
+use crate::eval::{Evaluator, scan};
 use crate::labels::{self, Rect, Request};
 use crate::text::measure;
 use crate::{Figure, PlotError};
@@ -155,7 +155,7 @@ fn kind_of(
 ) -> Kind {
     if !evaluator.hard_feasible(outcome) {
         Kind::Infeasible
-    } else if net.iter().zip(reservation).all(|(&v, &r)| accepts(v, r)) {
+    } else if net.iter().zip(reservation).all(|(&v, &r)| evaluator.accepts(v, r)) {
         Kind::Zone
     } else {
         Kind::Feasible

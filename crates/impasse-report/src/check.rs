@@ -180,6 +180,10 @@ impl ScenarioInfo {
 
 /// The check as text: the verdict, every problem located, what was assumed, what it holds.
 pub fn render_check_text(report: &CheckReport) -> String {
+    crate::safe::safe_owned(render_check_text_unescaped(report))
+}
+
+fn render_check_text_unescaped(report: &CheckReport) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     for e in &report.errors {

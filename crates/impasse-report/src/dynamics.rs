@@ -577,6 +577,10 @@ fn curve_line(curve: &[f64]) -> String {
 
 /// The report as text: a single run in full; a sweep as a tab-separated table.
 pub fn render_dynamics_text(report: &DynamicsReport) -> String {
+    crate::safe::safe_owned(render_dynamics_text_unescaped(report))
+}
+
+fn render_dynamics_text_unescaped(report: &DynamicsReport) -> String {
     match report.points.as_slice() {
         [one] if report.sweep.is_empty() => render_point_text(report, one),
         _ => render_dynamics_csv(report).replace(',', "\t"),

@@ -20,6 +20,7 @@ pub mod export;
 mod model;
 pub mod negotiation;
 mod ripeness;
+pub mod safe;
 pub mod schema;
 mod text;
 pub mod tournament;

@@ -139,6 +139,10 @@ fn display(value: &ValueReport) -> String {
 
 /// The negotiation as text, for a terminal.
 pub fn render_negotiation_text(report: &NegotiationReport) -> String {
+    crate::safe::safe_owned(render_negotiation_text_unescaped(report))
+}
+
+fn render_negotiation_text_unescaped(report: &NegotiationReport) -> String {
     let mut out = String::new();
     let agents: Vec<String> = report.agents.0.iter().map(|(p, a)| format!("{p}={a}")).collect();
     let _ = writeln!(out, "Negotiation on {} ({})", report.scenario, report.protocol);

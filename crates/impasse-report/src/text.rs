@@ -1,11 +1,16 @@
 //! The text report: what an analyst reads.
 
+use crate::safe::one_line;
 use std::fmt::Write;
 
 use crate::model::{AnalysisReport, ConstraintReport, OrderedMap, PointReport, ValueReport};
 
 /// Renders the report as text for a terminal.
 pub fn render_text(report: &AnalysisReport) -> String {
+    crate::safe::safe_owned(render_text_unescaped(report))
+}
+
+fn render_text_unescaped(report: &AnalysisReport) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
     let _ = write_report(&mut out, report);
@@ -14,7 +19,7 @@ pub fn render_text(report: &AnalysisReport) -> String {
 
 fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
     let scenario = &report.scenario;
-    writeln!(out, "{}", scenario.name)?;
+    writeln!(out, "{}", one_line(&scenario.name))?;
     writeln!(
         out,
         "{} parties, {} issues, {} packages ({} analysed after merging interchangeable values)",
@@ -58,7 +63,7 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
         } else {
             ""
         };
-        writeln!(out, "  {:<20} {:>8.3}{}", party.name, party.reservation, source)?;
+        writeln!(out, "  {:<20} {:>8.3}{}", one_line(&party.name), party.reservation, source)?;
     }
     writeln!(out)?;
 
@@ -92,7 +97,7 @@ fn write_report(out: &mut String, report: &AnalysisReport) -> std::fmt::Result {
             } else {
                 format!(", partial: {} completions", group(proposal.completions))
             };
-            writeln!(out, "  {}{}{}", proposal.name, by, partial)?;
+            writeln!(out, "  {}{}{}", one_line(&proposal.name), by, partial)?;
             let mut scores = String::new();
             for (party, range) in &proposal.utilities.0 {
                 let mark = match proposal.acceptable.get(party).copied() {

@@ -51,6 +51,10 @@ pub struct RunReport {
 
 /// The standings as a text table.
 pub fn render_standings(standings: &[Standing]) -> String {
+    crate::safe::safe_owned(render_standings_unescaped(standings))
+}
+
+fn render_standings_unescaped(standings: &[Standing]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -76,6 +80,10 @@ pub fn render_standings(standings: &[Standing]) -> String {
 
 /// The tournament as text: the totals, the standings and where the rows are.
 pub fn render_tournament_text(report: &TournamentReport) -> String {
+    crate::safe::safe_owned(render_tournament_text_unescaped(report))
+}
+
+fn render_tournament_text_unescaped(report: &TournamentReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -4,21 +4,23 @@
 //!
 //! Definitions (as documented by `impasse-analysis`):
 //! - a package's utility after penalties is `u_i − Σ` penalties of party `i`'s finite red lines it
-//!   crosses; it is acceptable to `i` when `tie_key(u_i − pen_i) >= tie_key(r_i)`;
+//!   crosses; it is acceptable to `i` when `key(u_i − pen_i) >= key(r_i)`, with the scenario's
+//!   tie keys ([`impasse_core::Scenario::ties`]);
 //! - the zone: packages that respect every absolute red line and precondition and are acceptable
 //!   to everyone;
 //! - the frontier of the space compares tie keys of utilities before penalties, the zone frontier
 //!   tie keys after penalties, among zone packages only; `a` dominates `b` when it is at least as
 //!   good for everyone and better for someone;
 //! - the solutions maximise over the zone, with gains `g_i = key(u_i − pen_i) − key(r_i)`: Nash
-//!   `Π g_i`, Kalai–Smorodinsky `min g_i / G_i` (`G_i` the best gain of `i` in the zone; ratio 1
-//!   when `G_i = 0`), both in floating point with values within `1e-12·|max|` of the maximum
-//!   counted as maximal; egalitarian `min g_i` and utilitarian `Σ key(u_i − pen_i)` exactly; among
+//!   `Π g_i`, as `Σ ln g_i` (so that many parties cannot overflow it) with values within `1e-12`
+//!   of the maximum counted as maximal; Kalai–Smorodinsky `min g_i / G_i` (`G_i` the best gain of
+//!   `i` in the zone; ratio 1 when `G_i = 0`) in floating point with values within `1e-12·|max|`
+//!   of the maximum counted as maximal; egalitarian `min g_i` and utilitarian `Σ key(u_i − pen_i)` exactly; among
 //!   maximisers, the lexicographically largest keys win, then the lowest package index;
 //! - closest packages rank by worst shortfall `max_i max(0, key(r_i) − key(u_i − pen_i))`, then
 //!   total shortfall, then index, among hard-feasible packages if there are any, else among all.
 
-use impasse_core::{CrossingCost, OutcomeSpace, Scenario, tie_key};
+use impasse_core::{CrossingCost, OutcomeSpace, Scenario};
 
 /// One package, evaluated.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,8 +100,9 @@ pub struct ProposalOracle {
 impl Oracle {
     /// Evaluates every package of the scenario (whose space must be small).
     pub fn new(scenario: &Scenario) -> Oracle {
+        let ties = scenario.ties();
         let reservation_keys: Vec<i64> =
-            scenario.reservation_values().iter().map(|&r| tie_key(r)).collect();
+            scenario.reservation_values().iter().map(|&r| ties.key(r)).collect();
         let space = scenario.space();
         let size = space.size().unwrap_or(0);
         let mut packages = Vec::new();
@@ -123,8 +126,8 @@ impl Oracle {
                 .all(|line| line.cost != CrossingCost::Absolute || line.requires.eval(&outcome));
             let preconditions_ok =
                 scenario.preconditions().iter().all(|pre| pre.requires.eval(&outcome));
-            let keys: Vec<i64> = utilities.iter().map(|&u| tie_key(u)).collect();
-            let net_keys: Vec<i64> = net.iter().map(|&u| tie_key(u)).collect();
+            let keys: Vec<i64> = utilities.iter().map(|&u| ties.key(u)).collect();
+            let net_keys: Vec<i64> = net.iter().map(|&u| ties.key(u)).collect();
             let acceptable = net_keys.iter().zip(&reservation_keys).all(|(k, r)| k >= r);
             packages.push(Package {
                 index,
@@ -192,11 +195,18 @@ impl Oracle {
             .collect()
     }
 
-    /// Among zone packages with objective at the maximum, the tie-break winner.
-    fn argmax(&self, objective: &dyn Fn(&Package) -> f64, tolerant: bool) -> Option<u64> {
+    /// Among zone packages with objective within `relative·|max| + absolute` of the maximum, the
+    /// tie-break winner.
+    fn argmax(
+        &self,
+        objective: &dyn Fn(&Package) -> f64,
+        relative: f64,
+        absolute: f64,
+    ) -> Option<u64> {
         let zone: Vec<&Package> = self.packages.iter().filter(|p| p.in_zone()).collect();
         let best = zone.iter().map(|p| objective(p)).fold(f64::NEG_INFINITY, f64::max);
-        let threshold = if tolerant { best - 1e-12 * best.abs() } else { best };
+        let threshold =
+            if best == f64::NEG_INFINITY { best } else { best - relative * best.abs() - absolute };
         let mut winners: Vec<&&Package> =
             zone.iter().filter(|p| objective(p) >= threshold).collect();
         // Largest keys first, then lowest index.
@@ -211,7 +221,12 @@ impl Oracle {
         let best_gain: Vec<i128> = (0..parties)
             .map(|i| zone.iter().map(|p| self.gains(p)[i]).max().unwrap_or(0))
             .collect();
-        let nash = |p: &Package| self.gains(p).iter().map(|&g| g as f64).product::<f64>();
+        let nash = |p: &Package| {
+            self.gains(p)
+                .iter()
+                .map(|&g| if g > 0 { (g as f64).ln() } else { f64::NEG_INFINITY })
+                .sum::<f64>()
+        };
         let ks = |p: &Package| {
             self.gains(p)
                 .iter()
@@ -224,10 +239,10 @@ impl Oracle {
         let egal = |p: &Package| self.gains(p).into_iter().min().unwrap_or(0) as f64;
         let util = |p: &Package| p.net_keys.iter().map(|&k| i128::from(k)).sum::<i128>() as f64;
         Chosen {
-            nash: self.argmax(&nash, true),
-            kalai_smorodinsky: self.argmax(&ks, true),
-            egalitarian: self.argmax(&egal, false),
-            utilitarian: self.argmax(&util, false),
+            nash: self.argmax(&nash, 0.0, 1e-12),
+            kalai_smorodinsky: self.argmax(&ks, 1e-12, 0.0),
+            egalitarian: self.argmax(&egal, 0.0, 0.0),
+            utilitarian: self.argmax(&util, 0.0, 0.0),
         }
     }
 

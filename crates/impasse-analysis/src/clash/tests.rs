@@ -2,7 +2,7 @@
 //! contradictions and Fearon's one-issue case.
 
 use impasse_core::{CrossingCost, Expr, Issue, IssueKind, Reservation, Scenario, ScenarioParts};
-use impasse_core::{Utility, tie_key};
+use impasse_core::{Ties, Utility};
 
 use super::testutil::{
     atom, fearon, packages, party, precondition, prepare, random_scenario, red_line,
@@ -60,7 +60,8 @@ fn acceptable_under(
                 penalty += amount;
             }
         }
-        if tie_key(party_data.utility.eval(outcome) - penalty) < tie_key(reservation[party]) {
+        let ties = scenario.ties();
+        if ties.key(party_data.utility.eval(outcome) - penalty) < ties.key(reservation[party]) {
             return false;
         }
     }
@@ -406,18 +407,25 @@ fn key_floor_is_the_exact_threshold() {
     for _ in 0..2000 {
         keys.push((rng.next_u64() % 20_000_000_000) as i64 - 10_000_000_000);
     }
-    for key in keys {
-        let floor = key_floor(key);
-        assert!(tie_key(floor) >= key, "key {key}: floor {floor}");
-        assert!(tie_key(floor.next_down()) < key, "key {key}: floor {floor} is not the smallest");
-        for value in [floor, floor.next_up(), floor.next_down(), key as f64 * 1e-9] {
-            assert_eq!(tie_key(value) >= key, value >= floor, "key {key}, value {value}");
+    for ties in [Ties::UNIT, Ties::for_magnitude(1e-12), Ties::for_magnitude(1e12)] {
+        for &key in &keys {
+            let floor = key_floor(ties, key);
+            assert!(ties.key(floor) >= key, "key {key}: floor {floor}");
+            assert!(
+                ties.key(floor.next_down()) < key,
+                "key {key}: floor {floor} is not the smallest"
+            );
+            for value in [floor, floor.next_up(), floor.next_down(), key as f64 * ties.resolution()]
+            {
+                assert_eq!(ties.key(value) >= key, value >= floor, "key {key}, value {value}");
+            }
         }
+        assert_eq!(key_floor(ties, i64::MIN), f64::NEG_INFINITY);
     }
-    assert_eq!(key_floor(i64::MIN), f64::NEG_INFINITY);
+    let unit = Ties::UNIT;
     let nan = f64::from_bits(0x7ff8_0000_0000_0001);
-    assert!(falls_short(nan, key_floor(0)), "NaN is never accepted");
-    assert!(falls_short(-1e-9, key_floor(0)) && !falls_short(-4e-10, key_floor(0)));
+    assert!(falls_short(nan, key_floor(unit, 0)), "NaN is never accepted");
+    assert!(falls_short(-1e-9, key_floor(unit, 0)) && !falls_short(-4e-10, key_floor(unit, 0)));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use impasse_core::{
     ConflictModel, CrossingCost, Expr, Issue, IssueKind, Party, Precondition, RedLine, Reservation,
-    Scenario, ScenarioParts, Term, Utility, ValueSet, tie_key,
+    Scenario, ScenarioParts, Term, Utility, ValueSet,
 };
 
 use crate::AnalysisConfig;
@@ -267,7 +267,7 @@ pub(crate) fn zone_nonempty(scenario: &Scenario, reservation: &[f64]) -> bool {
             && (0..scenario.parties().len()).all(|party| {
                 let value = scenario.parties()[party].utility.eval(outcome)
                     - scenario.penalty(party, outcome);
-                tie_key(value) >= tie_key(reservation[party])
+                scenario.ties().key(value) >= scenario.ties().key(reservation[party])
             })
     })
 }

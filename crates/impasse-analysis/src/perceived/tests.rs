@@ -2,7 +2,7 @@
 //! reservation values), against ripeness's balance intervals on the diagonal, and against the
 //! analysis's Nash solution at a common balance.
 
-use impasse_core::{Scenario, tie_key};
+use impasse_core::Scenario;
 
 use super::*;
 use crate::clash::testutil::{costs_today, packages, prepare, random_scenario};
@@ -36,7 +36,7 @@ fn brute_zone(scenario: &Scenario, reservation: &[f64]) -> usize {
                 && (0..scenario.parties().len()).all(|party| {
                     let value = scenario.parties()[party].utility.eval(outcome)
                         - scenario.penalty(party, outcome);
-                    tie_key(value) >= tie_key(reservation[party])
+                    scenario.ties().key(value) >= scenario.ties().key(reservation[party])
                 })
         })
         .count()

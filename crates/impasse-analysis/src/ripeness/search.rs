@@ -2,7 +2,7 @@
 //! intervals of floats.
 //!
 //! Acceptability as a function of the balance (or of a cost) is a threshold: a party's reservation
-//! value moves linearly, and the package is acceptable while `tie_key(value) >= tie_key(reservation)`.
+//! value moves linearly, and the package is acceptable while `key(value) >= key(reservation)`.
 //! Rather than solving for the threshold in real arithmetic, which could disagree with the zone's
 //! own test by an ulp, the boundary is located on the floats themselves: an analytic guess, a
 //! galloping bracket around it, then bisection on the bit patterns (non-negative floats are ordered

@@ -329,8 +329,9 @@ fn check_boundaries(scenario: &Scenario) -> Result<(), TestCaseError> {
             Some(threshold) => {
                 prop_assert!(threshold >= 0.0);
                 prop_assert!(with_cost(threshold) && with_cost(threshold + 1.0), "{:?}", lever);
-                if threshold > 2.0 * TIE_RESOLUTION {
-                    prop_assert!(!with_cost(threshold - 2.0 * TIE_RESOLUTION), "{:?}", lever);
+                let resolution = scenario.ties().resolution();
+                if threshold > 2.0 * resolution {
+                    prop_assert!(!with_cost(threshold - 2.0 * resolution), "{:?}", lever);
                     prop_assert!(!with_cost(threshold.next_down()), "{:?}", lever);
                 }
                 prop_assert_eq!(lever.increase, Some((threshold - lever.today).max(0.0)));
@@ -399,7 +400,7 @@ fn brute_zone_size(scenario: &Scenario, balance: f64) -> u128 {
                 && (0..scenario.parties().len()).all(|party| {
                     let value = scenario.parties()[party].utility.eval(outcome)
                         - scenario.penalty(party, outcome);
-                    tie_key(value) >= tie_key(reservation[party])
+                    scenario.ties().key(value) >= scenario.ties().key(reservation[party])
                 })
         })
         .count() as u128

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use impasse_analysis::prepared::Prepared;
 use impasse_analysis::{Analysis, AnalysisConfig, Point, Verdict, analyze};
-use impasse_core::{Scenario, tie_key};
+use impasse_core::{Scenario, Ties};
 use impasse_testkit::oracle::Oracle;
 
 /// Every reported frontier point's class representative, with its count; and the same built from
@@ -19,6 +19,7 @@ fn compare_frontier(
     net: bool,
     what: &str,
 ) -> Result<(), String> {
+    let ties = prepared.scenario.ties();
     let mut want: BTreeMap<Vec<u32>, u128> = BTreeMap::new();
     for &index in expected {
         let package = &oracle.packages[index as usize];
@@ -36,7 +37,9 @@ fn compare_frontier(
             .iter()
             .find(|p| p.outcome == point.outcome)
             .ok_or_else(|| format!("{what}: unknown package {:?}", point.outcome))?;
-        if package.utilities != point.utilities || package.net_keys != keys(&point.net_utilities) {
+        if package.utilities != point.utilities
+            || package.net_keys != keys(ties, &point.net_utilities)
+        {
             return Err(format!("{what}: utilities of {:?} differ", point.outcome));
         }
     }
@@ -48,7 +51,7 @@ fn compare_frontier(
     }
     // Report order: keys descending (party 0 first), then package.
     for pair in reported.windows(2) {
-        let key = |p: &Point| keys(if net { &p.net_utilities } else { &p.utilities });
+        let key = |p: &Point| keys(ties, if net { &p.net_utilities } else { &p.utilities });
         let (a, b) = (key(&pair[0]), key(&pair[1]));
         if a < b || (a == b && pair[0].outcome > pair[1].outcome) {
             return Err(format!("{what}: out of order: {:?} before {:?}", pair[0], pair[1]));
@@ -57,8 +60,8 @@ fn compare_frontier(
     Ok(())
 }
 
-fn keys(values: &[f64]) -> Vec<i64> {
-    values.iter().map(|&u| tie_key(u)).collect()
+fn keys(ties: Ties, values: &[f64]) -> Vec<i64> {
+    values.iter().map(|&u| ties.key(u)).collect()
 }
 
 /// Checks everything `analyze` reports against the oracle; `quadratic` selects the purely
@@ -158,7 +161,7 @@ pub(crate) fn against_oracle(scenario: &Scenario, quadratic: bool) -> Result<Ana
             .closest
             .iter()
             .map(|closest| {
-                let worst = keys(&closest.point.net_utilities)
+                let worst = keys(scenario.ties(), &closest.point.net_utilities)
                     .iter()
                     .zip(reservation_keys)
                     .map(|(&k, &r)| r.saturating_sub(k).max(0))
@@ -170,7 +173,8 @@ pub(crate) fn against_oracle(scenario: &Scenario, quadratic: bool) -> Result<Ana
         expect_eq("closest", format!("{got:?}"), format!("{want:?}"))?;
         for (closest, (worst_key, _)) in analysis.closest.iter().zip(&got) {
             let worst = closest.shortfalls.iter().copied().fold(0.0, f64::max);
-            if (worst - *worst_key as f64 * 1e-9).abs() > 1e-9 {
+            let resolution = scenario.ties().resolution();
+            if (worst - *worst_key as f64 * resolution).abs() > resolution {
                 return Err(format!("closest shortfall {worst} vs {worst_key} units"));
             }
             let hard = oracle

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use impasse_analysis::{AnalysisConfig, analyze, pareto_frontier};
-use impasse_core::tie_key;
+use impasse_core::Ties;
 
 fn domain(relative: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/genius-domains");
@@ -23,13 +23,13 @@ fn load(path: &Path) -> impasse_core::Scenario {
 }
 
 /// The distinct utility points of a frontier, in report order.
-fn distinct(points: &[impasse_analysis::Point]) -> Vec<Vec<f64>> {
+fn distinct(ties: Ties, points: &[impasse_analysis::Point]) -> Vec<Vec<f64>> {
     let mut out: Vec<Vec<f64>> = Vec::new();
     for point in points {
-        let keys: Vec<i64> = point.utilities.iter().map(|&u| tie_key(u)).collect();
+        let keys: Vec<i64> = point.utilities.iter().map(|&u| ties.key(u)).collect();
         if out
             .last()
-            .is_none_or(|last| last.iter().map(|&u| tie_key(u)).collect::<Vec<_>>() != keys)
+            .is_none_or(|last| last.iter().map(|&u| ties.key(u)).collect::<Vec<_>>() != keys)
         {
             out.push(point.utilities.clone());
         }
@@ -58,7 +58,8 @@ fn ten_issues_frontier_matches_genius() {
     let scenario = load(&path);
     let (frontier, size) =
         pareto_frontier(&scenario, &AnalysisConfig::default()).expect("frontier");
-    let mut got: Vec<(f64, f64)> = distinct(&frontier).iter().map(|u| (u[0], u[1])).collect();
+    let mut got: Vec<(f64, f64)> =
+        distinct(scenario.ties(), &frontier).iter().map(|u| (u[0], u[1])).collect();
     got.reverse(); // GENIUS lists party 0's utility ascending.
     assert_eq!(got.len(), expected.len(), "frontier {got:?} ({size} packages)");
     for (g, e) in got.iter().zip(&expected) {
@@ -80,7 +81,7 @@ fn camera_b_matches_the_oracle() {
         Ok(analysis) => analysis,
         Err(message) => panic!("{message}"),
     };
-    assert_eq!(distinct(&analysis.frontier).len(), 16);
+    assert_eq!(distinct(scenario.ties(), &analysis.frontier).len(), 16);
     assert_eq!(analysis.zone.space_size, 3600);
 }
 
@@ -126,7 +127,7 @@ fn camera_b_with_raw_evaluations_matches_negmas() {
         ..ScenarioParts::default()
     });
     let analysis = analyze(&scenario, &AnalysisConfig::default()).expect("analysis");
-    let points = distinct(&analysis.frontier);
+    let points = distinct(scenario.ties(), &analysis.frontier);
     assert_eq!(points.len(), 12, "{points:?}");
     // NegMAS's normalisation: (u − min) / (max − min) over the space, per party.
     let space = scenario.space();

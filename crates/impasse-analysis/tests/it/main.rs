@@ -7,4 +7,5 @@ mod check;
 mod closed_form;
 mod genius;
 mod oracle;
+mod scale;
 mod threads;

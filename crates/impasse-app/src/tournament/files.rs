@@ -51,8 +51,8 @@ pub struct Output {
     pub resumed: u64,
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
-    AppError::io(path)
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> AppError + 'a {
+    AppError::io(action, path)
 }
 
 /// Counts the complete lines of a file and truncates a partly written last line.
@@ -60,43 +60,43 @@ fn complete_lines(path: &Path) -> Result<u64, AppError> {
     if !path.exists() {
         return Ok(0);
     }
-    let file = File::open(path).map_err(io(path))?;
+    let file = File::open(path).map_err(io("open", path))?;
     let mut reader = BufReader::new(file);
     let mut lines = 0u64;
     let mut good = 0u64;
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(io(path))?;
+        let n = reader.read_until(b'\n', &mut buf).map_err(io("read", path))?;
         if n == 0 || buf.last() != Some(&b'\n') {
             break;
         }
         lines += 1;
         good += n as u64;
     }
-    let file = OpenOptions::new().write(true).open(path).map_err(io(path))?;
-    file.set_len(good).map_err(io(path))?;
+    let file = OpenOptions::new().write(true).open(path).map_err(io("open", path))?;
+    file.set_len(good).map_err(io("truncate", path))?;
     Ok(lines)
 }
 
 /// Keeps the first `lines` lines of a file.
 fn truncate_lines(path: &Path, lines: u64) -> Result<(), AppError> {
-    let file = File::open(path).map_err(io(path))?;
+    let file = File::open(path).map_err(io("open", path))?;
     let mut reader = BufReader::new(file);
     let mut kept = 0u64;
     let mut bytes = 0u64;
     let mut buf = Vec::new();
     while kept < lines {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(io(path))?;
+        let n = reader.read_until(b'\n', &mut buf).map_err(io("read", path))?;
         if n == 0 {
             break;
         }
         kept += 1;
         bytes += n as u64;
     }
-    let file = OpenOptions::new().write(true).open(path).map_err(io(path))?;
-    file.set_len(bytes).map_err(io(path))
+    let file = OpenOptions::new().write(true).open(path).map_err(io("open", path))?;
+    file.set_len(bytes).map_err(io("truncate", path))
 }
 
 impl Output {
@@ -108,14 +108,14 @@ impl Output {
     ///
     /// File errors, or a folder holding another tournament.
     pub fn open(folder: &Path, tournament: &Tournament, fresh: bool) -> Result<Output, AppError> {
-        std::fs::create_dir_all(folder).map_err(io(folder))?;
+        AppError::create_folder(folder)?;
         let manifest = folder.join("manifest.json");
         let csv_path = folder.join("rows.csv");
         let jsonl_path = folder.join("rows.jsonl");
         let fingerprint = tournament.fingerprint();
         let mut resumed = 0;
         if manifest.exists() && !fresh {
-            let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
+            let text = std::fs::read_to_string(&manifest).map_err(io("read", &manifest))?;
             let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             let changes = match serde_json::from_value::<Fingerprint>(old["fingerprint"].clone()) {
                 Ok(older) => fingerprint.changes_from(&older),
@@ -140,12 +140,16 @@ impl Output {
                 "negotiations": tournament.len(),
                 "format": 2,
             });
-            std::fs::write(&manifest, format!("{manifest_json:#}\n")).map_err(io(&manifest))?;
-            std::fs::write(&csv_path, format!("{}\n", CsvRow::HEADER)).map_err(io(&csv_path))?;
-            std::fs::write(&jsonl_path, "").map_err(io(&jsonl_path))?;
+            std::fs::write(&manifest, format!("{manifest_json:#}\n"))
+                .map_err(io("write", &manifest))?;
+            std::fs::write(&csv_path, format!("{}\n", CsvRow::HEADER))
+                .map_err(io("write", &csv_path))?;
+            std::fs::write(&jsonl_path, "").map_err(io("write", &jsonl_path))?;
         }
         let append = |path: &Path| -> Result<BufWriter<File>, AppError> {
-            Ok(BufWriter::new(OpenOptions::new().append(true).open(path).map_err(io(path))?))
+            Ok(BufWriter::new(
+                OpenOptions::new().append(true).open(path).map_err(io("open", path))?,
+            ))
         };
         Ok(Output {
             csv: append(&csv_path)?,
@@ -171,10 +175,10 @@ impl Output {
         let csv_path = self.folder.join("rows.csv");
         let jsonl_path = self.folder.join("rows.jsonl");
         // JSON Lines first: on a crash the CSV is never ahead of it.
-        self.jsonl.write_all(jsonl.as_bytes()).map_err(io(&jsonl_path))?;
-        self.jsonl.flush().map_err(io(&jsonl_path))?;
-        self.csv.write_all(csv.as_bytes()).map_err(io(&csv_path))?;
-        self.csv.flush().map_err(io(&csv_path))
+        self.jsonl.write_all(jsonl.as_bytes()).map_err(io("write", &jsonl_path))?;
+        self.jsonl.flush().map_err(io("write", &jsonl_path))?;
+        self.csv.write_all(csv.as_bytes()).map_err(io("write", &csv_path))?;
+        self.csv.flush().map_err(io("write", &csv_path))
     }
 
     /// The folder.
@@ -189,10 +193,10 @@ impl Output {
 ///
 /// File errors or a malformed row.
 pub fn summary_of(path: &Path) -> Result<Summary, AppError> {
-    let file = File::open(path).map_err(io(path))?;
+    let file = File::open(path).map_err(io("open", path))?;
     let mut summary = Summary::default();
     for (k, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(io(path))?;
+        let line = line.map_err(io("read", path))?;
         let row: Row = serde_json::from_str(&line).map_err(|err| {
             AppError::Invalid(format!("{}:{}: malformed row: {err}", path.display(), k + 1))
         })?;

@@ -326,8 +326,9 @@ pub struct Configured {
 /// missing scenario path, or no loadable scenario.
 pub fn configure(path: &Path) -> Result<Configured, AppError> {
     let file = path.display().to_string();
-    let bytes =
-        impasse_format::read_bounded(path).map_err(AppError::io(path))?.ok_or_else(|| {
+    let bytes = impasse_format::read_bounded(path)
+        .map_err(AppError::io("read", path))?
+        .ok_or_else(|| {
             AppError::Invalid(format!(
                 "{file}: more than {} bytes, above the limit for a configuration",
                 impasse_format::MAX_FILE_BYTES
@@ -426,7 +427,7 @@ pub fn run(
     let report = report(tournament, &summary, skipped, ran, from, seconds, Some(out.folder()));
     let path = out.folder().join("summary.json");
     let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-    std::fs::write(&path, json + "\n").map_err(AppError::io(&path))?;
+    std::fs::write(&path, json + "\n").map_err(AppError::io("write", &path))?;
     Ok(report)
 }
 

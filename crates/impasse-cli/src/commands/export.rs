@@ -21,10 +21,14 @@ pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let mut stderr = std::io::stderr().lock();
     for dropped in &report.dropped {
-        writeln!(stderr, "warning: not expressible in GENIUS XML, left out: {dropped}")?;
+        writeln!(
+            stderr,
+            "warning: not expressible in GENIUS XML, left out: {}",
+            impasse_report::safe::terminal_safe(&dropped.to_string())
+        )?;
     }
     for note in &report.notes {
-        writeln!(stderr, "note: {note}")?;
+        writeln!(stderr, "note: {}", impasse_report::safe::terminal_safe(&note.to_string()))?;
     }
     let mut stdout = std::io::stdout().lock();
     for path in written {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use impasse_core::Scenario;
 use impasse_format::Override;
+use impasse_report::safe::terminal_safe;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::{Cli, Command};
@@ -72,7 +73,7 @@ pub(crate) fn load(
         Ok(scenario) => {
             let mut stderr = std::io::stderr().lock();
             for warning in scenario.warnings() {
-                writeln!(stderr, "warning: {warning}")?;
+                writeln!(stderr, "warning: {}", terminal_safe(warning))?;
             }
             Ok(Ok(scenario))
         }
@@ -88,7 +89,7 @@ pub(crate) fn fail(err: impasse_app::AppError) -> anyhow::Result<ExitCode> {
     let mut stderr = std::io::stderr().lock();
     match err {
         AppError::Scenario { origin, diagnostics } => {
-            writeln!(stderr, "{diagnostics}")?;
+            writeln!(stderr, "{}", terminal_safe(&diagnostics.to_string()))?;
             writeln!(
                 stderr,
                 "{} problem{} in {origin}",
@@ -98,7 +99,7 @@ pub(crate) fn fail(err: impasse_app::AppError) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
         AppError::Cancelled | AppError::TimedOut => {
-            writeln!(stderr, "error: {err}")?;
+            writeln!(stderr, "error: {}", terminal_safe(&err.to_string()))?;
             Ok(ExitCode::from(130))
         }
         AppError::Field { field, message } => {
@@ -106,15 +107,15 @@ pub(crate) fn fail(err: impasse_app::AppError) -> anyhow::Result<ExitCode> {
                 "model" => "--model".to_owned(),
                 other => format!("--{}", other.replace('_', "-")),
             };
-            writeln!(stderr, "error: {flag}: {message}")?;
+            writeln!(stderr, "error: {flag}: {}", terminal_safe(&message))?;
             Ok(ExitCode::from(2))
         }
         AppError::Io { .. } => {
-            writeln!(stderr, "error: {err}")?;
+            writeln!(stderr, "error: {}", terminal_safe(&err.to_string()))?;
             Ok(ExitCode::FAILURE)
         }
         err => {
-            writeln!(stderr, "error: {err}")?;
+            writeln!(stderr, "error: {}", terminal_safe(&err.to_string()))?;
             Ok(ExitCode::from(2))
         }
     }

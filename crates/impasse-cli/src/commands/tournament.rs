@@ -16,7 +16,14 @@ pub(crate) fn run(args: &TournamentArgs) -> anyhow::Result<ExitCode> {
         Err(err) => return super::fail(err),
     };
     for skipped in &configured.skipped {
-        writeln!(stderr, "skipped {}: {}", skipped.scenario, skipped.reason)?;
+        writeln!(
+            stderr,
+            "{}",
+            impasse_report::safe::terminal_safe(&format!(
+                "skipped {}: {}",
+                skipped.scenario, skipped.reason
+            ))
+        )?;
     }
     let output = configured.output.clone();
     let file = args.config.display().to_string();
