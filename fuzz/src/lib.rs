@@ -64,6 +64,7 @@ pub fn fuzz_native(data: &[u8], syntax: NativeSyntax) {
             if syntax == NativeSyntax::Toml {
                 check_json_twin(&scenario_text, &overrides, scenario);
             }
+            check_export_round_trip(scenario, data);
         }
         Err(diagnostics) => check_diagnostics(diagnostics, &files, !overrides.is_empty()),
     }
@@ -110,6 +111,55 @@ fn json_safe(value: &serde_json::Value) -> bool {
             map.keys().all(|key| !key.starts_with("$__toml_private")) && map.values().all(json_safe)
         }
         _ => true,
+    }
+}
+
+/// An export to GENIUS either is refused with a reason or reads back as the same negotiation:
+/// the same issues and parties, every party's utility the export's affine image of the original
+/// (`map.apply(u)`) on a few outcomes (as in `check_finite_utilities`) and on its reservation
+/// value, within `1e-9` relative.
+pub fn check_export_round_trip(scenario: &Scenario, data: &[u8]) {
+    let export = match impasse_format::to_genius(scenario) {
+        Ok(export) => export,
+        Err(error) => {
+            assert!(!error.to_string().trim().is_empty(), "an export refused without a reason");
+            return;
+        }
+    };
+    let profiles: Vec<(&str, &str)> =
+        export.profiles.iter().map(|file| (file.name.as_str(), file.text.as_str())).collect();
+    let back = match impasse_format::parse_genius((&export.domain.name, &export.domain.text), &profiles) {
+        Ok(back) => back,
+        Err(diagnostics) => panic!(
+            "an export does not read back:\n{diagnostics}\ndomain:\n{}",
+            export.domain.text
+        ),
+    };
+    assert_eq!(back.parties().len(), scenario.parties().len(), "the export lost parties");
+    let close = |got: f64, expected: f64| (got - expected).abs() <= 1e-9 * expected.abs().max(1.0);
+    for (idx, (reservation, again)) in
+        scenario.reservation_values().iter().zip(back.reservation_values()).enumerate()
+    {
+        let expected = export.maps[idx].apply(*reservation);
+        assert!(close(again, expected), "party {idx}: reservation {again} read back, {expected} expected");
+    }
+    let space = scenario.space();
+    let (Some(size), Some(back_size)) = (space.size(), back.space().size()) else { return };
+    assert_eq!(size, back_size, "the export changed the outcome space");
+    let sum =
+        data.iter().fold(0u64, |sum, &byte| sum.wrapping_mul(131).wrapping_add(u64::from(byte)));
+    let mut outcome = vec![0u32; space.n_issues()];
+    for index in [0, size - 1, size / 2, sum % size] {
+        space.decode(index, &mut outcome);
+        for (idx, (party, again)) in scenario.parties().iter().zip(back.parties()).enumerate() {
+            let expected = export.maps[idx].apply(party.utility.eval(&outcome));
+            let got = again.utility.eval(&outcome);
+            assert!(
+                close(got, expected),
+                "party '{}' on outcome {outcome:?}: {got} read back, {expected} expected",
+                party.id
+            );
+        }
     }
 }
 
@@ -283,6 +333,8 @@ pub fn check_tournament_config(config: &TournamentConfig) {
 /// - TOML syntax or schema: `fuzz.toml:LINE:COLUMN: MESSAGE; expected keys: …`, where `0:0` means
 ///   no position, and otherwise 1 ≤ LINE ≤ the text's line count and 1 ≤ COLUMN ≤ the line's
 ///   length in characters + 1 (lines split at `\n`, as `line_col` counts them);
+/// - a count past its bound: `fuzz.toml:LINE:COLUMN: `steps`: N steps is above the limit of …`
+///   (or `repetitions`), at the value;
 /// - `fuzz.toml: `scenarios` is empty` or `fuzz.toml: `repetitions` and `steps` must be at
 ///   least 1`;
 /// - from `specs()`, without the file name: an unknown agent (`unknown agent '…'…; valid agents:
@@ -307,8 +359,13 @@ pub fn check_tournament_error(error: &AppError, text: &str) {
             let Some(rest) = message.strip_prefix(&format!("{TOURNAMENT_FILE}:")) else {
                 panic!("a configuration error that does not name {TOURNAMENT_FILE}: {message}");
             };
+            // A count past its bound (impasse_app::limits) points at the value; any other error
+            // is TOML's, with the list of keys.
+            let past_a_limit = [" `steps`: ", " `repetitions`: "].iter().any(|key| {
+                rest.splitn(3, ':').nth(2).is_some_and(|tail| tail.starts_with(key))
+            }) && message.contains("is above the limit of");
             assert!(
-                message.contains("; expected keys: "),
+                past_a_limit || message.contains("; expected keys: "),
                 "a TOML error without the list of keys: {message}"
             );
             let mut fields = rest.splitn(3, ':');

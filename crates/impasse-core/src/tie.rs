@@ -76,6 +76,9 @@ impl Ties {
         if !(magnitude.is_finite() && magnitude > 0.0) {
             return Ties::UNIT;
         }
+        // A magnitude a hair below a power of ten (a normalised profile whose best utility sums
+        // to 0.9999999999999999) counts as that power: rounding noise must not change the scale.
+        let magnitude = (magnitude * (1.0 + 1e-9)).min(f64::MAX);
         // floor(log10 M), checked against exactly parsed powers of ten so that `M = 10^k` (as
         // `1.0 * 1e-3` gives) lands on `k` whatever the rounding of `log10`.
         let power = |e: i32| format!("1e{e}").parse::<f64>().unwrap_or(f64::INFINITY);
@@ -187,7 +190,7 @@ mod tests {
 
     #[test]
     fn scale_is_the_power_of_ten_at_or_below_the_magnitude() {
-        for magnitude in [1.0, 7.0, 9.99, 0.0, -0.0, f64::INFINITY, f64::NAN] {
+        for magnitude in [1.0, 1.0 - 1e-15, 7.0, 9.99, 0.0, -0.0, f64::INFINITY, f64::NAN] {
             assert_eq!(Ties::for_magnitude(magnitude), Ties::UNIT, "{magnitude}");
         }
         assert_eq!(Ties::UNIT.resolution(), TIE_RESOLUTION);
@@ -199,7 +202,8 @@ mod tests {
         for k in -300..=300 {
             let power: f64 = format!("1e{k}").parse().unwrap();
             assert_eq!(Ties::for_magnitude(power).exponent(), k.max(-298), "1e{k}");
-            assert_eq!(Ties::for_magnitude(power.next_down()).exponent(), (k - 1).max(-298));
+            assert_eq!(Ties::for_magnitude(power.next_down()).exponent(), k.max(-298), "1e{k}-");
+            assert_eq!(Ties::for_magnitude(power * (1.0 - 1e-6)).exponent(), (k - 1).max(-298));
         }
         assert_eq!(Ties::for_magnitude(2e3).exponent(), 3);
         assert_eq!(Ties::for_magnitude(9e-4).exponent(), -4);

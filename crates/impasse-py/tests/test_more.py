@@ -37,6 +37,19 @@ def test_a_dynamics_sweep_equals_cli_and_makes_a_table(cli):
         impasse.dynamics(SEED, runs=0)
 
 
+def test_counts_past_their_bounds_raise_value_errors_naming_the_bound():
+    # The same limits as the CLI and the web API (impasse_app::limits, docs/limits.md).
+    with pytest.raises(ValueError, match=r"runs: 1,000,000,000,000,000 replications per model is "
+                                         r"above the limit of 100,000,000.*IMPASSE_LIMITS=runs=N"):
+        impasse.dynamics(SEED, runs=10**15)
+    with pytest.raises(ValueError, match="horizon: 4,294,967,295 rounds is above the limit"):
+        impasse.dynamics(SEED, horizon=2**32 - 1)
+    with pytest.raises(ValueError, match="steps: 20,000,000 steps is above the limit of 10,000,000"):
+        impasse.negotiate(PRICE, ["boulware", "conceder"], steps=20_000_000)
+    with pytest.raises(ValueError, match="repetitions: .* above the limit"):
+        impasse.negotiate(PRICE, ["boulware", "conceder"], repetitions=2**32 - 1)
+
+
 def test_export_equals_the_cli_folder(tmp_path):
     result = impasse.export(PRICE)
     out = tmp_path / "cli"

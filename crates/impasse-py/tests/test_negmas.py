@@ -127,11 +127,13 @@ def test_a_negmas_negotiator_instance_plays_once():
     scenario = impasse.load(GENIUS_DOMAINS[0], genius_semantics="negmas")
     agent = impasse.NegmasAgent(NaiveTitForTatNegotiator())
     result = impasse.negotiate(scenario, agents=["linear", agent])
-    # FIXME: NegMAS's tit-for-tat reads more of the mechanism's history than the adapter feeds it
-    # (on_partner_proposal only), so from step 3 on its offers differ from those it makes in a
-    # NegMAS mechanism (and from impasse's port); the agreement is reached all the same.
+    # NegMAS's tit-for-tat reads more of the mechanism's history than the adapter feeds it
+    # (on_partner_proposal only). Earlier runs saw its offers part from impasse's port at the
+    # eighth offer; on 2026-12-06 (negmas 0.16.0, numpy 2.4, scipy 1.17, the same impasse
+    # negotiation code) the whole trace is the port's. What flips it is outside impasse and not yet
+    # pinned down; the first seven offers agree either way.
     ours = impasse.negotiate(scenario, agents=["linear", "naive-tit-for-tat"])
-    assert result.trace[:7] == ours.trace[:7] and result.trace[7] != ours.trace[7]
+    assert result.trace[:7] == ours.trace[:7]
     assert result.agreement is not None
     with pytest.raises(RuntimeError, match="plays one negotiation"):
         impasse.negotiate(scenario, agents=["linear", agent])

@@ -5,66 +5,12 @@
 
 use impasse_analysis::{Analysis, AnalysisConfig, analyze};
 use impasse_core::{CrossingCost, Scenario, ScenarioParts, Utility};
-use impasse_testkit::build::{atom, categorical, party, red_line, scenario};
+use impasse_testkit::build::{atom, categorical, grid_scenario, party, red_line, scenario};
 use impasse_testkit::oracle::Oracle;
 use proptest::prelude::*;
 
 fn config() -> AnalysisConfig {
     AnalysisConfig { max_frontier: usize::MAX, max_closest: 7, ..AnalysisConfig::default() }
-}
-
-/// A small random scenario on a coarse grid: scores in 64ths, weights in {0.25, 0.5, 1},
-/// reservation values in 32nds, a finite red line with a penalty in 16ths and an absolute one.
-fn grid_scenario(
-    parties: usize,
-    radices: &[u32],
-    draws: &[u64],
-    with_lines: bool,
-    factor: f64,
-) -> Scenario {
-    let mut next = {
-        let mut position = 0usize;
-        move || {
-            position += 1;
-            draws[position % draws.len()].wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11
-        }
-    };
-    let weights_grid = [0.25, 0.5, 1.0];
-    let mut party_list = Vec::new();
-    for p in 0..parties {
-        // Scores are scaled, weights are not: the utility scales with the scores.
-        let weights: Vec<f64> =
-            radices.iter().map(|_| weights_grid[(next() % 3) as usize]).collect();
-        let values: Vec<Vec<f64>> = radices
-            .iter()
-            .map(|&n| (0..n).map(|_| (next() % 65) as f64 / 64.0 * factor).collect())
-            .collect();
-        let reservation = (next() % 17) as f64 / 32.0 * factor;
-        party_list.push(party(&format!("p{p}"), Utility::new(weights, values), reservation));
-    }
-    let mut red_lines = Vec::new();
-    if with_lines {
-        let issue = (next() % radices.len() as u64) as usize;
-        let keep: Vec<u32> = (0..radices[issue]).filter(|_| next() % 3 != 0).collect();
-        let holder = (next() % parties as u64) as usize;
-        let penalty = (1 + next() % 8) as f64 / 16.0 * factor;
-        red_lines.push(red_line("soft", holder, atom(issue, radices[issue], &keep), Some(penalty)));
-        let issue = (next() % radices.len() as u64) as usize;
-        let keep: Vec<u32> = (0..radices[issue]).filter(|_| next() % 4 != 0).collect();
-        let holder = (next() % parties as u64) as usize;
-        red_lines.push(red_line("hard", holder, atom(issue, radices[issue], &keep), None));
-    }
-    scenario(ScenarioParts {
-        name: "grid".into(),
-        issues: radices
-            .iter()
-            .enumerate()
-            .map(|(idx, &n)| categorical(&format!("i{idx}"), n))
-            .collect(),
-        parties: party_list,
-        red_lines,
-        ..ScenarioParts::default()
-    })
 }
 
 /// Everything the tie rule decides, as package sets and chosen packages.

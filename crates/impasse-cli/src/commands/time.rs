@@ -14,6 +14,9 @@ use crate::args::TimeArgs;
 
 pub(crate) fn run(args: &TimeArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.repeat > 0, "--repeat must be at least 1");
+    if let Err(err) = impasse_app::limits::MEASUREMENTS.check(args.repeat) {
+        return super::fail(err);
+    }
     let config = AnalysisConfig::default();
     let load = || impasse_app::load(&args.path, &[], args.genius_semantics.library());
     let (load_time, scenario) = best_of(args.repeat, load);
