@@ -347,6 +347,29 @@ async fn bad_requests_get_clear_4xx() {
         let (status, reply) = call(&app, "POST", uri, Some(body.clone())).await;
         assert_error(status, &reply, StatusCode::BAD_REQUEST);
     }
+    // Counts past the application's limits (impasse_app::limits, the same as the CLI's and
+    // Python's): the message names the field and the bound.
+    for (uri, body, needle) in [
+        (
+            "/api/scenarios/negotiation-impasse-2023/dynamics",
+            json!({ "horizon": 4_294_967_295u64 }),
+            "horizon: 4,294,967,295 rounds is above the limit of 10,000",
+        ),
+        (
+            "/api/scenarios/negotiation-impasse-2023/dynamics",
+            json!({ "runs": 2_000_000 }),
+            "runs: 2000000 replications per model is above this server's budget of 1000000",
+        ),
+        (
+            "/api/scenarios/negotiation-impasse-2023/dynamics",
+            json!({ "stalemate": 2 }),
+            "stalemate: must be a probability in [0, 1], got 2",
+        ),
+    ] {
+        let (status, reply) = call(&app, "POST", uri, Some(body.clone())).await;
+        assert_error(status, &reply, StatusCode::BAD_REQUEST);
+        assert!(reply.to_string().contains(needle), "{body}: {reply}");
+    }
     // Unknown scenarios, overrides that name nothing.
     let (status, reply) = call(&app, "GET", "/api/scenarios/none/analysis", None).await;
     assert_error(status, &reply, StatusCode::NOT_FOUND);
