@@ -116,6 +116,17 @@ pub const NEGOTIATIONS: Limit = Limit {
     kind: Kind::Time,
 };
 
+/// Negotiation steps of one request in all: step deadline × negotiations (a tournament's, or a
+/// negotiation's repetitions).
+pub const STEPS_IN_ALL: Limit = Limit {
+    name: "steps_in_all",
+    field: "steps",
+    max: 100_000_000_000,
+    unit: "negotiation steps in all (step deadline × negotiations)",
+    why: "about 20 min at 10^8 steps a second; a negotiation that ends early takes less",
+    kind: Kind::Time,
+};
+
 /// Worker threads.
 pub const THREADS: Limit = Limit {
     name: "threads",
@@ -148,7 +159,7 @@ pub const MEASUREMENTS: Limit = Limit {
 };
 
 /// Every bounded count, in the order of `docs/limits.md`.
-pub const LIMITS: [Limit; 10] = [
+pub const LIMITS: [Limit; 11] = [
     RUNS,
     REPLICATIONS,
     HORIZON,
@@ -156,6 +167,7 @@ pub const LIMITS: [Limit; 10] = [
     STEPS,
     REPETITIONS,
     NEGOTIATIONS,
+    STEPS_IN_ALL,
     THREADS,
     OUTCOMES,
     MEASUREMENTS,

@@ -133,6 +133,7 @@ fn check(request: &NegotiateRequest, parties: &[String]) -> Result<(), AppError>
     }
     crate::limits::STEPS.check(u64::from(request.steps))?;
     crate::limits::REPETITIONS.check(u64::from(request.repetitions))?;
+    crate::limits::STEPS_IN_ALL.check(u64::from(request.steps) * u64::from(request.repetitions))?;
     if let Some(limit) = request.time_limit
         && limit.is_zero()
     {

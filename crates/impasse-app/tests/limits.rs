@@ -68,6 +68,12 @@ fn negotiate_refuses_steps_and_repetitions_past_their_bounds() {
         assert_eq!(field, expected);
         assert!(message.contains("above the limit of 10,000,000"), "{message}");
     }
+    // Each within its bound, but 10^12 steps in all.
+    let request =
+        NegotiateRequest { steps: 10_000_000, repetitions: 100_000, ..Default::default() };
+    let (field, message) = field_error(negotiate(scenario, &request, &Token::new()).unwrap_err());
+    assert_eq!(field, "steps");
+    assert!(message.contains("1,000,000,000,000 negotiation steps in all"), "{message}");
 }
 
 #[test]

@@ -302,6 +302,9 @@ impl TournamentRequest {
                 self.max_negotiations.min(app_max)
             )));
         }
+        crate::limits::STEPS_IN_ALL
+            .check(u128::from(tournament.len()) * u128::from(self.steps))
+            .map_err(|err| AppError::Invalid(format!("the tournament: {err}")))?;
         Ok(tournament)
     }
 }
