@@ -596,18 +596,31 @@ fn element_from(src: &Src, tag: &BytesStart, at: usize) -> Result<Element, Diagn
     let mut attrs = Vec::new();
     for (idx, attr) in tag.attributes().enumerate() {
         let attr = attr.map_err(|err| {
-            let rel = match &err {
+            let pos = match &err {
                 AttrError::ExpectedEq(pos)
                 | AttrError::ExpectedValue(pos)
                 | AttrError::UnquotedValue(pos)
                 | AttrError::ExpectedQuote(pos, _)
                 | AttrError::Duplicated(pos, _) => *pos,
             };
+            // quick-xml's message starts with its own offset ("position 27: …"): the diagnostic
+            // has the line and column already.
+            let text = err.to_string();
+            let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
+            // A name with no `=` after it: point at the name (quick-xml points past it).
+            let (rel, found) = match (&err, raw.get(..pos)) {
+                (AttrError::ExpectedEq(_), Some(before)) if !before.trim_end().is_empty() => {
+                    let before = before.trim_end();
+                    let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                    (start, format!("`{}`, not followed by `=` ({reason})", &before[start..]))
+                }
+                _ => (pos, reason.to_owned()),
+            };
             src.diag(
                 content_at + rel,
                 "malformed attribute",
                 "name=\"value\" attributes, each name once",
-                err.to_string(),
+                found,
             )
         })?;
         let value_at = content_at + offsets.get(idx).copied().unwrap_or(0);

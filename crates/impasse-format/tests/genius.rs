@@ -623,6 +623,16 @@ fn malformed_xml_is_located() {
     assert_eq!(diag.message, "malformed attribute");
     let (line, column) = position_of(&bad_attr, "value=0.4");
     assert_eq!(at(&diag), (line, column + "value=".len() as u32));
+
+    // A stray name with no `=` is pointed at, not the character after it, and the message holds
+    // no parser-internal offset.
+    let stray = PROFILE_A
+        .replace(r#"<weight index="2" value="0.4"/>"#, r#"<weight index="2" value="0.4" / >"#);
+    let diag = only(&synthetic(&stray, PROFILE_B).expect_err("a stray name")).clone();
+    assert_eq!(diag.message, "malformed attribute");
+    assert_eq!(at(&diag), position_of(&stray, "/ >"), "{diag}");
+    assert!(diag.found.starts_with("`/`, not followed by `=`"), "{diag}");
+    assert!(!diag.found.contains("position"), "{diag}");
 }
 
 #[test]
