@@ -735,41 +735,36 @@ fn user_given_sizes_past_their_bounds_exit_2_naming_the_bound() {
     assert_ne!(report["steps"], 1, "no agreement at the first step");
 }
 
+/// A native scenario: parties `a` and `b` (display names `a_name`, `b_name`) with opposed
+/// preferences over one categorical issue `x` of two values. Names and values are written inside
+/// TOML basic strings, so TOML escapes (`\u0001`) work.
+fn opposed_pair(name: &str, a_name: &str, b_name: &str, values: [&str; 2]) -> String {
+    let [first, second] = values;
+    let mut text = format!(
+        "format_version = 1\n[scenario]\nname = \"{name}\"\n[parties.a]\nname = \"{a_name}\"\n\
+         [parties.b]\nname = \"{b_name}\"\n[issues.x]\nname = \"X\"\ntype = \"categorical\"\n\
+         values = [\"{first}\", \"{second}\"]\n"
+    );
+    for (party, scores) in [("a", [1.0, 0.0]), ("b", [0.0, 1.0])] {
+        text.push_str(&format!(
+            "[preferences.{party}]\nreservation = 0.0\n[preferences.{party}.weights]\nx = 1.0\n\
+             [preferences.{party}.values.x]\n\"{first}\" = {:.1}\n\"{second}\" = {:.1}\n",
+            scores[0], scores[1]
+        ));
+    }
+    text
+}
+
 #[test]
 fn an_export_refuses_characters_xml_cannot_hold_and_shows_them_escaped() {
     // A value label with U+0001: XML 1.0 cannot hold it even as a character reference, so the
     // export used to write XML that did not parse (issue 11).
-    let text = r#"format_version = 1
-[scenario]
-name = "ctrl"
-[parties.a]
-name = "A"
-[parties.b]
-name = "B"
-[issues.x]
-name = "X"
-type = "categorical"
-values = ["p\u0001q", "r"]
-[preferences.a]
-reservation = 0.0
-[preferences.a.weights]
-x = 1.0
-[preferences.a.values.x]
-"p\u0001q" = 1.0
-r = 0.0
-[preferences.b]
-reservation = 0.0
-[preferences.b.weights]
-x = 1.0
-[preferences.b.values.x]
-"p\u0001q" = 0.0
-r = 1.0
-"#;
+    let text = opposed_pair("ctrl", "A", "B", [r"p\u0001q", "r"]);
     let dir = std::env::temp_dir().join(format!("impasse-ctrl-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("ctrl.toml");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, &text).unwrap();
     let out =
         impasse(&["export", path.to_str().unwrap(), "--to", dir.join("out").to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -784,33 +779,13 @@ r = 1.0
 fn control_characters_in_names_are_escaped_in_text_and_exact_in_json() {
     // An escape sequence that retitles the terminal, a carriage return that would overprint the
     // line with a fake verdict, and a line break (issue 11).
-    let text = r#"format_version = 1
-[scenario]
-name = "Talks\u001b]0;pwned\u0007"
-[parties.a]
-name = "A\rVERDICT: DEAL"
-[parties.b]
-name = "B\nVERDICT: DEAL"
-[issues.x]
-name = "X"
-type = "categorical"
-values = ["p", "q"]
-[preferences.a]
-reservation = 0.0
-[preferences.a.weights]
-x = 1.0
-[preferences.a.values.x]
-p = 1.0
-q = 0.0
-[preferences.b]
-reservation = 0.0
-[preferences.b.weights]
-x = 1.0
-[preferences.b.values.x]
-p = 0.0
-q = 1.0
-"#;
-    let path = temp_file("control-names.toml", text);
+    let text = opposed_pair(
+        r"Talks\u001b]0;pwned\u0007",
+        r"A\rVERDICT: DEAL",
+        r"B\nVERDICT: DEAL",
+        ["p", "q"],
+    );
+    let path = temp_file("control-names.toml", &text);
     let path = path.to_str().unwrap();
     let out = impasse(&["analyze", path]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
