@@ -15,6 +15,7 @@
 //! | tournament | [`tournament::run`]         | [`impasse_report::TournamentReport`]     |
 //! | dynamics   | [`dynamics::dynamics`]      | [`impasse_report::DynamicsReport`]       |
 //! | export     | [`export::export`]          | [`impasse_report::ExportReport`]         |
+//! | robustness | [`robustness::robustness`]  | [`impasse_report::RobustnessReport`]     |
 //! | web view   | [`analysis_view`]           | [`impasse_report::view::AnalysisView`]   |
 //!
 //! Every long job takes a [`Token`]: cancellation, a deadline and progress, one mechanism for
@@ -31,6 +32,7 @@ mod error;
 pub mod export;
 pub mod limits;
 pub mod negotiate;
+pub mod robustness;
 mod token;
 pub mod tournament;
 mod view;

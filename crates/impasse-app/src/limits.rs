@@ -127,6 +127,26 @@ pub const STEPS_IN_ALL: Limit = Limit {
     kind: Kind::Time,
 };
 
+/// Sample size of a robustness design (2N draws of the verdict).
+pub const SAMPLES: Limit = Limit {
+    name: "samples",
+    field: "samples",
+    max: 1_000_000,
+    unit: "samples",
+    why: "each sample is k + 2 analyses of the scenario; memory grows with the samples kept",
+    kind: Kind::Time,
+};
+
+/// Analyses of one robustness request: samples × (inputs + 2).
+pub const ANALYSES: Limit = Limit {
+    name: "analyses",
+    field: "samples",
+    max: 10_000_000,
+    unit: "analyses in all (samples × (inputs + 2))",
+    why: "a few milliseconds each for a scenario of 10^4 packages: hours at the bound",
+    kind: Kind::Time,
+};
+
 /// Worker threads.
 pub const THREADS: Limit = Limit {
     name: "threads",
@@ -159,7 +179,7 @@ pub const MEASUREMENTS: Limit = Limit {
 };
 
 /// Every bounded count, in the order of `docs/limits.md`.
-pub const LIMITS: [Limit; 11] = [
+pub const LIMITS: [Limit; 13] = [
     RUNS,
     REPLICATIONS,
     HORIZON,
@@ -168,6 +188,8 @@ pub const LIMITS: [Limit; 11] = [
     REPETITIONS,
     NEGOTIATIONS,
     STEPS_IN_ALL,
+    SAMPLES,
+    ANALYSES,
     THREADS,
     OUTCOMES,
     MEASUREMENTS,

@@ -35,11 +35,40 @@ pub(crate) enum Command {
     /// Simulate the conflict while there is no deal: screening while fighting, battlefield
     /// learning, the war of attrition, under the scenario's stated assumptions; with sweeps.
     Dynamics(DynamicsArgs),
+    /// How sure is the answer: the analysis repeated over the ranges of the numbers that had to be
+    /// guessed (`--vary PATH=LOW:HIGH`); verdict and clash probabilities, what drives the verdict.
+    Robustness(RobustnessArgs),
     /// Export a scenario to a GENIUS domain folder (domain XML and one profile XML per party).
     Export(ExportArgs),
     /// Serve the local web app: a scenario library, analysis, negotiation, tournaments and
     /// dynamics in the browser, with a documented JSON API (docs/web-app.md).
     Serve(ServeArgs),
+}
+
+/// Arguments of `impasse robustness`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RobustnessArgs {
+    /// A native scenario file (.toml or .json).
+    pub(crate) path: PathBuf,
+    /// An uncertain number: a `--set` path uniform on [LOW, HIGH] (`PATH=LOW:HIGH`) or
+    /// triangular (`PATH=LOW:MODE:HIGH`); repeatable.
+    #[arg(long, value_name = "PATH=LOW:HIGH", required = true)]
+    pub(crate) vary: Vec<String>,
+    /// The design's sample size N: 2N draws of the verdict, N·(inputs + 2) analyses.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) samples: u64,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Override a scenario parameter for every sample (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) overrides: Vec<Override>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
 }
 
 /// Arguments of `impasse serve`.

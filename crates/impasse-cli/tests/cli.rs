@@ -798,3 +798,31 @@ fn control_characters_in_names_are_escaped_in_text_and_exact_in_json() {
     assert_eq!(report["scenario"]["name"], "Talks\u{1b}]0;pwned\u{7}", "JSON keeps the name");
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn robustness_reports_verdict_probabilities_and_drivers() {
+    let args = [
+        "robustness",
+        "scenarios/distributive-price.toml",
+        "--vary",
+        "preferences.seller.reservation=0.2:0.8",
+        "--vary",
+        "preferences.buyer.reservation=0.1:0.3:0.6",
+        "--samples",
+        "60",
+    ];
+    let report = json(&args);
+    assert_schema("robustness", "a two-input robustness run", &report);
+    assert_eq!(report["samples"], 60);
+    let p = report["verdict_probability"]["impasse"]["probability"].as_f64().unwrap();
+    let q = report["verdict_probability"]["agreement_possible"]["probability"].as_f64().unwrap();
+    assert!((p + q - 1.0).abs() < 1e-12 && p > 0.0 && q > 0.0, "{report}");
+    assert_eq!(report["inputs"][1]["distribution"], "triangular");
+    let out = impasse(&args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("P(impasse)") && text.contains("What drives the verdict"), "{text}");
+    // A bad range is a clear error naming the flag.
+    let out = impasse(&["robustness", "scenarios/distributive-price.toml", "--vary", "x=2:1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: --vary: 'x=2:1'"));
+}

@@ -20,6 +20,7 @@ pub mod export;
 mod model;
 pub mod negotiation;
 mod ripeness;
+pub mod robustness;
 pub mod safe;
 pub mod schema;
 mod text;
@@ -32,6 +33,7 @@ pub use export::ExportReport;
 pub use model::*;
 pub use negotiation::{NegotiationReport, csv_field};
 pub use ripeness::RipenessReport;
+pub use robustness::RobustnessReport;
 pub use text::render_text;
 pub use tournament::TournamentReport;
 

@@ -5,7 +5,8 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings};
 
 use crate::{
-    AnalysisReport, CheckReport, DynamicsReport, ExportReport, NegotiationReport, TournamentReport,
+    AnalysisReport, CheckReport, DynamicsReport, ExportReport, NegotiationReport, RobustnessReport,
+    TournamentReport,
 };
 
 /// Every report: its file stem in `docs/schema/` (`<stem>.schema.json`) and its schema (JSON
@@ -19,6 +20,7 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         ("tournament-row", schemars::schema_for!(impasse_negotiate::tournament::Row)),
         ("check", schemars::schema_for!(CheckReport)),
         ("export", schemars::schema_for!(ExportReport)),
+        ("robustness", schemars::schema_for!(RobustnessReport)),
     ]
 }
 

@@ -32,7 +32,7 @@ pub(crate) fn run(args: &DynamicsArgs) -> anyhow::Result<ExitCode> {
     };
     // A sweep counts points; a single run counts replications, shown from a million on.
     let single = sweeps.is_empty();
-    let hidden = single && args.runs * models.count() < 1_000_000;
+    let hidden = single && args.runs.saturating_mul(models.count()) < 1_000_000;
     let template = if single {
         "{bar:40} {human_pos}/{human_len} replications  eta {eta}"
     } else {

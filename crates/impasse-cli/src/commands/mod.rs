@@ -16,6 +16,7 @@ mod check;
 mod dynamics;
 mod export;
 mod negotiate;
+mod robustness;
 mod serve;
 mod time;
 mod tournament;
@@ -30,6 +31,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tournament(args) => tournament::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Dynamics(args) => dynamics::run(&args),
+        Command::Robustness(args) => robustness::run(&args),
         Command::Serve(args) => serve::run(&args),
     }
 }
